@@ -1,0 +1,13 @@
+//! hidden-layers: a native, GPU-accelerated neural-network playground.
+//!
+//! The library holds everything; the binary only parses the command line and dispatches.
+//! `nn` is the CPU training core (no GPU, no UI), `data` the datasets and features, `state` the
+//! user-visible experiment and its playground links, `session` one seeded run of an experiment.
+
+pub mod cli;
+pub mod data;
+pub mod jsnum;
+pub mod nn;
+pub mod seedrandom;
+pub mod session;
+pub mod state;

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    hidden_layers::cli::main()
+}

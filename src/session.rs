@@ -1,0 +1,102 @@
+//! One run of an experiment: its seeded data, its network, its random stream and its history.
+//!
+//! The draw order is the original's: seed the stream, generate the points, shuffle and split,
+//! then draw the initial weights. The stream then lives on in the session (a reset draws new
+//! weights from where it stands, as the original does).
+
+use crate::data::{DataSplit, Point};
+use crate::nn::{Init, Network, NnError, Samples, TrainPath, Trainer};
+use crate::seedrandom::Arc4;
+use crate::state::Experiment;
+
+/// Train and test losses after an epoch (epoch 0: before training).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Losses {
+    pub epoch: usize,
+    pub train: f64,
+    pub test: f64,
+}
+
+pub struct Session {
+    pub experiment: Experiment,
+    pub data: DataSplit,
+    pub train: Samples,
+    pub test: Samples,
+    pub network: Network,
+    pub rng: Arc4,
+    pub epoch: usize,
+    pub history: Vec<Losses>,
+    trainer: Trainer,
+}
+
+/// Feature rows and labels for the network's inputs.
+pub fn samples(points: &[Point], exp: &Experiment) -> Samples {
+    let width = exp.features.len();
+    let mut inputs = vec![0.0; points.len() * width];
+    for (p, row) in points.iter().zip(inputs.chunks_exact_mut(width.max(1))) {
+        exp.features.eval_into(p.x, p.y, row);
+    }
+    Samples { width, inputs, labels: points.iter().map(|p| p.label).collect() }
+}
+
+impl Session {
+    pub fn new(experiment: Experiment, path: TrainPath) -> Result<Self, NnError> {
+        let mut rng = Arc4::new(&experiment.seed);
+        let data =
+            DataSplit::generate(experiment.active_dataset(), experiment.noise, experiment.perc_train_data, &mut rng);
+        let network = build_network(&experiment, &mut rng)?;
+        let mut s = Session {
+            train: samples(&data.train, &experiment),
+            test: samples(&data.test, &experiment),
+            experiment,
+            data,
+            network,
+            rng,
+            epoch: 0,
+            history: Vec::new(),
+            trainer: Trainer::new(path),
+        };
+        let l = s.losses();
+        s.history.push(l);
+        Ok(s)
+    }
+
+    /// The path the trainer runs for this network.
+    pub fn path(&self) -> TrainPath {
+        self.trainer.resolve(&self.network)
+    }
+
+    /// Current train and test losses.
+    pub fn losses(&mut self) -> Losses {
+        Losses {
+            epoch: self.epoch,
+            train: self.trainer.loss(&self.network, &self.train),
+            test: self.trainer.loss(&self.network, &self.test),
+        }
+    }
+
+    /// One epoch over the training points, then the losses, as the original's `oneStep`.
+    pub fn step(&mut self) -> Losses {
+        let p = self.experiment.train_params();
+        self.trainer.train_epoch(&mut self.network, &self.train, &p);
+        self.epoch += 1;
+        let l = self.losses();
+        self.history.push(l);
+        l
+    }
+
+    /// New initial weights drawn from the ongoing stream; data and settings stay.
+    pub fn reset(&mut self) -> Result<(), NnError> {
+        self.network = build_network(&self.experiment, &mut self.rng)?;
+        self.epoch = 0;
+        self.history.clear();
+        let l = self.losses();
+        self.history.push(l);
+        Ok(())
+    }
+}
+
+fn build_network(e: &Experiment, rng: &mut Arc4) -> Result<Network, NnError> {
+    let init = if e.init_zero { Init::Zero } else { Init::Random };
+    Network::new(e.features.len(), &e.network_shape, e.activation, e.output_activation(), init, rng)
+}
