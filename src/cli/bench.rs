@@ -2,7 +2,7 @@
 //! prebuilt release build can measure any machine.
 
 use crate::data::{Dataset, FeatureSet};
-use crate::nn::{Network, TrainPath, batched::gemm};
+use crate::nn::{Network, TrainPath, Trainer, batched::gemm};
 use crate::session::Session;
 use crate::state::Experiment;
 use std::time::Instant;
@@ -10,9 +10,9 @@ use std::time::Instant;
 /// The shapes the engine issue asks about.
 const TRAIN_SHAPES: [&[usize]; 4] = [&[8, 8, 8, 8, 8, 8], &[64, 64, 64], &[256, 256, 256, 256], &[1024, 1024, 1024]];
 
-/// Multiply-add FLOPs of one epoch: forward, weight gradient and (below the first layer)
-/// input gradient for every training sample, plus the forward passes of the two loss sums.
-fn epoch_flops(net: &Network, train: usize, test: usize) -> f64 {
+/// FLOPs (a multiply-add is 2) of one training pass over `train` samples (forward, weight
+/// gradient and, below the first layer, input gradient) and of one forward pass per sample.
+fn flops(net: &Network) -> (f64, f64) {
     let mut fwd = 0.0;
     let mut bwd = 0.0;
     for (l, layer) in net.layers().iter().enumerate() {
@@ -20,7 +20,7 @@ fn epoch_flops(net: &Network, train: usize, test: usize) -> f64 {
         fwd += mac;
         bwd += if l == 0 { mac } else { 2.0 * mac };
     }
-    train as f64 * (fwd + bwd) + (train + test) as f64 * fwd
+    (fwd + bwd, fwd)
 }
 
 fn threads_note() -> String {
@@ -47,15 +47,20 @@ fn rate(seconds: f64, min_iters: usize, mut f: impl FnMut()) -> f64 {
 pub fn train(seconds: f64, shapes: &[Vec<usize>], path: TrainPath) {
     println!("bench train: spiral, all 7 features, batch 10, 50% train (250 points), 250 test points");
     println!("threads: {}", threads_note());
+    println!("an epoch = one training pass + the train and test loss passes (as the original)");
     let shapes: Vec<Vec<usize>> =
         if shapes.is_empty() { TRAIN_SHAPES.iter().map(|s| s.to_vec()).collect() } else { shapes.to_vec() };
-    println!("{:<26} {:>8} {:>12} {:>12} {:>10}", "hidden shape", "path", "epochs/s", "ms/epoch", "GFLOP/s");
+    println!(
+        "{:<24} {:>8} {:>10} {:>10} {:>9} {:>14} {:>13}",
+        "hidden shape", "path", "epochs/s", "ms/epoch", "GFLOP/s", "train GFLOP/s", "loss GFLOP/s"
+    );
     for shape in &shapes {
         let mut exp = Experiment::with_seed("bench");
         exp.dataset = Dataset::Spiral;
         exp.features = FeatureSet::all();
         exp.batch_size = 10;
         exp.network_shape = shape.clone();
+        let params = exp.train_params();
         let mut session = match Session::new(exp, path) {
             Ok(s) => s,
             Err(e) => {
@@ -63,26 +68,43 @@ pub fn train(seconds: f64, shapes: &[Vec<usize>], path: TrainPath) {
                 continue;
             }
         };
-        let flops = epoch_flops(&session.network, session.train.len(), session.test.len());
+        let (train_flops, fwd_flops) = flops(&session.network);
+        let (n_train, n_test) = (session.train.len() as f64, session.test.len() as f64);
+        let epoch_flops = n_train * train_flops + (n_train + n_test) * fwd_flops;
         let eps = rate(seconds, 3, || {
             session.step();
         });
-        let name = format!("{shape:?}");
+        // The two halves of an epoch on their own, on a copy of the same network.
+        let mut net = session.network.clone();
+        let mut trainer = Trainer::new(path);
+        let train_per_s = rate(seconds / 2.0, 3, || trainer.train_epoch(&mut net, &session.train, &params));
+        let loss_per_s = rate(seconds / 2.0, 3, || {
+            std::hint::black_box(trainer.loss(&net, &session.train) + trainer.loss(&net, &session.test));
+        });
         println!(
-            "{name:<26} {:>8} {eps:>12.1} {:>12.3} {:>10.2}",
+            "{:<24} {:>8} {eps:>10.1} {:>10.3} {:>9.2} {:>14.2} {:>13.2}",
+            format!("{shape:?}"),
             format!("{:?}", session.path()).to_lowercase(),
             1000.0 / eps,
-            flops * eps / 1e9
+            epoch_flops * eps / 1e9,
+            n_train * train_flops * train_per_s / 1e9,
+            (n_train + n_test) * fwd_flops * loss_per_s / 1e9,
         );
     }
     println!();
-    println!("dgemm (matrixmultiply, same threading), C = A·B:");
-    for (m, k, n) in [(10, 1024, 1024), (250, 1024, 1024), (1024, 1024, 1024)] {
+    println!("dgemm (matrixmultiply, same threading), C = A·B, at the shapes an epoch uses:");
+    println!("  (batch rows x width by width x width for the training pass, 250 rows for a loss pass)");
+    let mut widths: Vec<usize> = shapes.iter().flatten().copied().filter(|w| *w >= 32).collect();
+    widths.sort_unstable();
+    widths.dedup();
+    let mut cases: Vec<(usize, usize, usize)> = widths.iter().flat_map(|&w| [(10, w, w), (250, w, w)]).collect();
+    cases.push((1024, 1024, 1024));
+    for (m, k, n) in cases {
         let a = vec![0.5; m * k];
         let b = vec![0.25; k * n];
         let mut c = vec![0.0; m * n];
-        let per_s = rate(seconds, 3, || gemm(m, k, n, &a, (k, 1), &b, (n, 1), 0.0, &mut c, (n, 1)));
+        let per_s = rate(seconds / 2.0, 3, || gemm(m, k, n, 1.0, &a, (k, 1), &b, (n, 1), 0.0, &mut c, (n, 1)));
         let gflops = 2.0 * (m * k * n) as f64 * per_s / 1e9;
-        println!("  {m:>5} x {k} by {k} x {n}: {gflops:>8.2} GFLOP/s ({:.3} ms each)", 1000.0 / per_s);
+        println!("  {m:>5} x {k:<5} by {k:>5} x {n:<5} {gflops:>8.2} GFLOP/s  ({:.3} ms each)", 1000.0 / per_s);
     }
 }

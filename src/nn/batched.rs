@@ -5,8 +5,13 @@
 //! `D_prev = D·W`, each one dgemm. The results equal the scalar path's up to summation order.
 //! Bias accumulators are summed sample by sample, as in the scalar path, since that costs nothing.
 //! A batch that spans an epoch end is simply two chunks with the same weights.
+//!
+//! For a batch of 10 the weight-gradient product has an inner dimension of 10: it is bound by
+//! memory, not arithmetic, and so is the update sweep over the weights. Fusing the two (one
+//! dgemm straight into the weights, see `backward`) halves the traffic over each weight matrix.
 
-use super::{Network, Samples, TrainParams};
+use super::network::update_biases;
+use super::{Network, Regularization, Samples, TrainParams};
 
 /// Rows per chunk: bounds the workspace for huge batch sizes and for the loss pass.
 const CHUNK: usize = 256;
@@ -39,6 +44,7 @@ pub(crate) fn gemm(
     m: usize,
     k: usize,
     n: usize,
+    alpha: f64,
     a: &[f64],
     (rsa, csa): (usize, usize),
     b: &[f64],
@@ -63,7 +69,7 @@ pub(crate) fn gemm(
             m,
             k,
             n,
-            1.0,
+            alpha,
             a.as_ptr(),
             rsa as isize,
             csa as isize,
@@ -90,7 +96,7 @@ fn forward(net: &Network, ws: &mut BatchedWorkspace, input: &[f64], rows: usize)
             row.copy_from_slice(&layer.biases);
         }
         // Z[rows x out] += A_prev[rows x in] · Wᵀ, Wᵀ read through strides.
-        gemm(rows, n_in, n_out, prev, (n_in, 1), &layer.weights, (1, n_in), 1.0, z, (n_out, 1));
+        gemm(rows, n_in, n_out, 1.0, prev, (n_in, 1), &layer.weights, (1, n_in), 1.0, z, (n_out, 1));
         let a = &mut rest[0][..rows * n_out];
         let act = layer.activation;
         for (a, z) in a.iter_mut().zip(z.iter()) {
@@ -99,42 +105,72 @@ fn forward(net: &Network, ws: &mut BatchedWorkspace, input: &[f64], rows: usize)
     }
 }
 
-/// Accumulates the derivatives of one chunk (all with the current weights).
-fn backward(net: &mut Network, ws: &mut BatchedWorkspace, input: &[f64], labels: &[f64]) {
+/// Backpropagates one chunk (all with the current weights). With `fuse` set, the chunk is a
+/// whole batch and nothing is pending from before it: layers without dead links then apply their
+/// step directly, `W = W - (lr/count)·(Dᵀ·A)` as one dgemm into the weights, instead of
+/// accumulating and sweeping the matrix again. Those layers are marked in `done`.
+fn backward(
+    net: &mut Network,
+    ws: &mut BatchedWorkspace,
+    input: &[f64],
+    labels: &[f64],
+    fuse: Option<&TrainParams>,
+    done: &mut [bool],
+) {
     let rows = labels.len();
     let last = net.layers.len() - 1;
     for (r, label) in labels.iter().enumerate() {
         ws.d[last][r] = ws.a[last][r] - label;
     }
     for l in (0..=last).rev() {
+        let has_dead = net.layer_has_dead(l);
         let layer = &mut net.layers[l];
         let (n_in, n_out) = (layer.inputs, layer.outputs);
         let act = layer.activation;
         let (d_before, d_rest) = ws.d.split_at_mut(l);
         let d = &mut d_rest[0][..rows * n_out];
-        for (d, z) in d.iter_mut().zip(&ws.z[l][..rows * n_out]) {
-            *d *= act.der(*z);
+        for ((d, z), a) in d.iter_mut().zip(&ws.z[l][..rows * n_out]).zip(&ws.a[l][..rows * n_out]) {
+            *d *= act.der_at(*z, *a);
         }
         for row in d.chunks_exact(n_out) {
             for (acc, v) in layer.acc_biases.iter_mut().zip(row) {
                 *acc += v;
             }
         }
+        if l > 0 {
+            // D_prev[rows x in] = D[rows x out] · W[out x in], with the weights of this batch
+            // (so before any fused step); dead links take part (weight 0).
+            let d_prev = &mut d_before[l - 1][..rows * n_in];
+            gemm(rows, n_out, n_in, 1.0, d, (n_out, 1), &layer.weights, (n_in, 1), 0.0, d_prev, (n_in, 1));
+        }
         let prev: &[f64] = if l == 0 { input } else { &ws.a[l - 1][..rows * n_in] };
-        // ΔW[out x in] += Dᵀ[out x rows] · A_prev[rows x in].
-        gemm(n_out, rows, n_in, d, (1, n_out), prev, (n_in, 1), 1.0, &mut layer.acc_weights, (n_in, 1));
-        if layer.dead.iter().any(|x| *x) {
-            // Dead links accumulate nothing: their accumulators stay exactly 0.
-            for (acc, dead) in layer.acc_weights.iter_mut().zip(&layer.dead) {
-                if *dead {
-                    *acc = 0.0;
+        match fuse {
+            Some(p) if !has_dead => {
+                if p.regularization == Some(Regularization::L2) {
+                    // w2 = w0 - step·acc - decay·w0; the decay goes first here, a reordering of
+                    // the same two terms.
+                    let decay = p.learning_rate * p.regularization_rate;
+                    for w in layer.weights.iter_mut() {
+                        *w -= decay * *w;
+                    }
+                }
+                let step = p.learning_rate / rows as f64;
+                gemm(n_out, rows, n_in, -step, d, (1, n_out), prev, (n_in, 1), 1.0, &mut layer.weights, (n_in, 1));
+                update_biases(layer, p.learning_rate, rows);
+                done[l] = true;
+            }
+            _ => {
+                // ΔW[out x in] += Dᵀ[out x rows] · A_prev[rows x in].
+                gemm(n_out, rows, n_in, 1.0, d, (1, n_out), prev, (n_in, 1), 1.0, &mut layer.acc_weights, (n_in, 1));
+                if has_dead {
+                    // Dead links accumulate nothing: their accumulators stay exactly 0.
+                    for (acc, dead) in layer.acc_weights.iter_mut().zip(&layer.dead) {
+                        if *dead {
+                            *acc = 0.0;
+                        }
+                    }
                 }
             }
-        }
-        if l > 0 {
-            // D_prev[rows x in] = D[rows x out] · W[out x in]; dead links take part (weight 0).
-            let d_prev = &mut d_before[l - 1][..rows * n_in];
-            gemm(rows, n_out, n_in, d, (n_out, 1), &layer.weights, (n_in, 1), 0.0, d_prev, (n_in, 1));
         }
     }
 }
@@ -144,6 +180,7 @@ pub fn train_epoch(net: &mut Network, ws: &mut BatchedWorkspace, samples: &Sampl
     let n = samples.len();
     let width = samples.width;
     ws.fit(net, CHUNK.min(n.max(1)));
+    let mut done = vec![false; net.layers.len()];
     let mut start = 0;
     while start < n {
         // The next update comes after 0-based sample i with (i + 1) % batch == 0.
@@ -151,11 +188,14 @@ pub fn train_epoch(net: &mut Network, ws: &mut BatchedWorkspace, samples: &Sampl
         let end = boundary.min(n).min(start + CHUNK);
         let rows = end - start;
         let input = &samples.inputs[start * width..end * width];
+        // L1 can kill links at the update, which needs the accumulated matrix to decide.
+        let whole_batch = end == boundary && net.pending == 0 && p.regularization != Some(Regularization::L1);
+        done.fill(false);
         forward(net, ws, input, rows);
-        backward(net, ws, input, &samples.labels[start..end]);
+        backward(net, ws, input, &samples.labels[start..end], whole_batch.then_some(p), &mut done);
         net.pending += rows;
         if end == boundary {
-            net.update(p);
+            net.update(p, &done);
         }
         start = end;
     }

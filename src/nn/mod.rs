@@ -60,9 +60,12 @@ pub enum TrainPath {
     Batched,
 }
 
-/// Widest layer for which the scalar path is used by `Auto` (measured with `bench train`: below
-/// this, dgemm's packing overhead outweighs its speed at the playground's batch sizes).
-pub const SCALAR_MAX_WIDTH: usize = 16;
+/// Widest layer for which `Auto` takes the scalar path: the original's own limit, so every
+/// network the original can build replays its arithmetic bit for bit. `bench train --path ...`
+/// shows the batched path is faster already from about this width (for [12,12,12] it is twice as
+/// fast): one sample at a time, each tanh waits on the layer before it, while a chunk of samples
+/// keeps the core busy.
+pub const SCALAR_MAX_WIDTH: usize = 8;
 
 /// Owns the scratch buffers of both paths so that epochs allocate nothing.
 #[derive(Debug, Default)]

@@ -72,6 +72,8 @@ pub struct Network {
     /// node counts each sample, and all counters reset together at an update, so this one number
     /// is every counter of the original (dead links stay at 0 and are skipped).
     pub(super) pending: usize,
+    /// Dead links per layer (the masks' popcounts).
+    pub(super) dead_counts: Vec<usize>,
 }
 
 impl Network {
@@ -103,7 +105,8 @@ impl Network {
             layers.push(layer);
             prev = width;
         }
-        Ok(Network { layers, pending: 0 })
+        let dead_counts = vec![0; layers.len()];
+        Ok(Network { layers, pending: 0, dead_counts })
     }
 
     /// Restores a network from its parts (a saved run), checking that they fit together.
@@ -140,7 +143,8 @@ impl Network {
                 return Err(NnError::Parts(format!("layer {l} has a dead link with a nonzero weight")));
             }
         }
-        Ok(Network { layers, pending })
+        let dead_counts = layers.iter().map(Layer::dead_count).collect();
+        Ok(Network { layers, pending, dead_counts })
     }
 
     pub fn layers(&self) -> &[Layer] {
@@ -167,7 +171,7 @@ impl Network {
     }
 
     pub fn dead_count(&self) -> usize {
-        self.layers.iter().map(Layer::dead_count).sum()
+        self.dead_counts.iter().sum()
     }
 
     pub fn param_count(&self) -> usize {
@@ -222,7 +226,9 @@ impl Network {
         }
         let k = node * l.inputs + input;
         l.weights[k] = value;
-        l.dead[k] = false;
+        if std::mem::replace(&mut l.dead[k], false) {
+            self.dead_counts[layer] -= 1;
+        }
         Ok(())
     }
 
@@ -233,62 +239,83 @@ impl Network {
         Ok(())
     }
 
-    /// Applies the accumulated derivatives, exactly as the original's `updateWeights`.
-    pub(super) fn update(&mut self, p: &TrainParams) {
+    /// Applies the accumulated derivatives, exactly as the original's `updateWeights`. Layers
+    /// with `done[l]` set were already updated by the batched path's fused step.
+    pub(super) fn update(&mut self, p: &TrainParams, done: &[bool]) {
         let count = self.pending;
         self.pending = 0;
         if count == 0 {
             return;
         }
-        let countf = count as f64;
-        let lr = p.learning_rate;
-        let step = lr / countf;
-        let decay = lr * p.regularization_rate;
-        for layer in &mut self.layers {
-            for (b, acc) in layer.biases.iter_mut().zip(layer.acc_biases.iter_mut()) {
-                *b -= lr * *acc / countf;
+        for (l, layer) in self.layers.iter_mut().enumerate() {
+            if done.get(l).copied().unwrap_or(false) {
+                continue;
+            }
+            update_biases(layer, p.learning_rate, count);
+            self.dead_counts[l] += update_weights(layer, self.dead_counts[l] > 0, p, count);
+        }
+    }
+
+    /// Dead links in layer `l`, kept up to date so hot loops can skip the mask when it is empty.
+    pub(super) fn layer_has_dead(&self, l: usize) -> bool {
+        self.dead_counts[l] > 0
+    }
+}
+
+/// `bias -= lr * acc / count` (multiply, then divide, as the original), then clear.
+pub(super) fn update_biases(layer: &mut Layer, lr: f64, count: usize) {
+    let countf = count as f64;
+    for (b, acc) in layer.biases.iter_mut().zip(layer.acc_biases.iter_mut()) {
+        *b -= lr * *acc / countf;
+        *acc = 0.0;
+    }
+}
+
+/// The weight step for one layer; returns how many links L1 killed.
+fn update_weights(layer: &mut Layer, has_dead: bool, p: &TrainParams, count: usize) -> usize {
+    let step = p.learning_rate / count as f64;
+    let decay = p.learning_rate * p.regularization_rate;
+    let w = &mut layer.weights;
+    let acc = &mut layer.acc_weights;
+    let mut killed = 0;
+    match p.regularization {
+        Some(Regularization::L1) => {
+            for ((w, acc), dead) in w.iter_mut().zip(acc.iter_mut()).zip(layer.dead.iter_mut()) {
+                if *dead {
+                    continue;
+                }
+                let w0 = *w;
+                let reg_der = Regularization::L1.der(w0);
+                let w1 = w0 - step * *acc;
+                let w2 = w1 - decay * reg_der;
+                // Only a crossing caused by the L1 push (sign of w1 vs w2) kills the link.
+                if w1 * w2 < 0.0 {
+                    *w = 0.0;
+                    *dead = true;
+                    killed += 1;
+                } else {
+                    *w = w2;
+                }
                 *acc = 0.0;
             }
-            let w = &mut layer.weights;
-            let acc = &mut layer.acc_weights;
-            match p.regularization {
-                Some(Regularization::L1) => {
-                    for ((w, acc), dead) in w.iter_mut().zip(acc.iter_mut()).zip(layer.dead.iter_mut()) {
-                        if *dead {
-                            continue;
-                        }
-                        let w0 = *w;
-                        let reg_der = Regularization::L1.der(w0);
-                        let w1 = w0 - step * *acc;
-                        let w2 = w1 - decay * reg_der;
-                        if w1 * w2 < 0.0 {
-                            *w = 0.0;
-                            *dead = true;
-                        } else {
-                            *w = w2;
-                        }
-                        *acc = 0.0;
-                    }
+        }
+        reg => {
+            // Without L1 nothing can die, but links killed under an earlier L1 setting stay
+            // frozen; the mask is only consulted when there are any.
+            let l2 = reg == Some(Regularization::L2);
+            for (k, (w, acc)) in w.iter_mut().zip(acc.iter_mut()).enumerate() {
+                if has_dead && layer.dead[k] {
+                    continue;
                 }
-                reg => {
-                    // Without L1 nothing can die, but links killed under an earlier L1 setting
-                    // stay frozen; the branch-free loop is for the common case of none dead.
-                    let l2 = reg == Some(Regularization::L2);
-                    let any_dead = layer.dead.iter().any(|d| *d);
-                    for (k, (w, acc)) in w.iter_mut().zip(acc.iter_mut()).enumerate() {
-                        if any_dead && layer.dead[k] {
-                            continue;
-                        }
-                        let w0 = *w;
-                        let reg_der = if l2 { w0 } else { 0.0 };
-                        let w1 = w0 - step * *acc;
-                        *w = w1 - decay * reg_der;
-                        *acc = 0.0;
-                    }
-                }
+                let w0 = *w;
+                let reg_der = if l2 { w0 } else { 0.0 };
+                let w1 = w0 - step * *acc;
+                *w = w1 - decay * reg_der;
+                *acc = 0.0;
             }
         }
     }
+    killed
 }
 
 fn check_shape(inputs: usize, hidden: &[usize]) -> Result<(), NnError> {

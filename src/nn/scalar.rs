@@ -58,7 +58,7 @@ fn backward(net: &mut Network, ws: &mut ScalarWorkspace, input: &[f64], label: f
         let prev: &[f64] = if l == 0 { input } else { &ws.output[l - 1] };
         let input_der = &mut ws.input_der[l];
         for i in 0..layer.outputs {
-            let d = ws.output_der[l][i] * layer.activation.der(ws.total[l][i]);
+            let d = ws.output_der[l][i] * layer.activation.der_at(ws.total[l][i], ws.output[l][i]);
             input_der[i] = d;
             layer.acc_biases[i] += d;
         }
@@ -97,7 +97,7 @@ pub fn train_epoch(net: &mut Network, ws: &mut ScalarWorkspace, samples: &Sample
         backward(net, ws, input, samples.labels[i]);
         net.pending += 1;
         if (i + 1) % p.batch_size == 0 {
-            net.update(p);
+            net.update(p, &[]);
         }
     }
 }
