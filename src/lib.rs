@@ -6,8 +6,10 @@
 
 pub mod cli;
 pub mod data;
+pub mod gpu;
 pub mod jsnum;
 pub mod nn;
+pub mod render;
 pub mod seedrandom;
 pub mod session;
 pub mod state;

@@ -1,0 +1,4 @@
+//! Drawing: the forward pass on the GPU ([`field`]), the layout of the picture ([`layout`]) and
+//! the frame that composes heatmaps, points and the network diagram into any target ([`frame`]).
+
+pub mod field;

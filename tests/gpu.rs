@@ -1,0 +1,182 @@
+//! GPU tests, through lavapipe on a machine without a GPU. Without any adapter they print a
+//! loud SKIPPED line and pass, unless REQUIRE_GPU=1 (CI), where they fail.
+
+use hidden_layers::data::{Feature, FeatureSet};
+use hidden_layers::gpu::{GpuContext, readback};
+use hidden_layers::nn::{Activation, Init, Network};
+use hidden_layers::render::field::{FieldEngine, ForwardPath, Grid, PackedNetwork, cpu_reference};
+use hidden_layers::seedrandom::Arc4;
+use std::sync::OnceLock;
+
+/// One device for the whole binary (tests run on threads; wgpu's device is shared safely).
+fn gpu() -> Option<&'static GpuContext> {
+    static CTX: OnceLock<Option<GpuContext>> = OnceLock::new();
+    CTX.get_or_init(|| match GpuContext::headless() {
+        Ok(ctx) => {
+            eprintln!("GPU tests on {}", ctx.describe());
+            Some(ctx)
+        }
+        Err(e) => {
+            if std::env::var("REQUIRE_GPU").is_ok_and(|v| v == "1") {
+                panic!("REQUIRE_GPU=1 but no GPU adapter: {e}");
+            }
+            eprintln!("\n*** SKIPPED: GPU tests need an adapter: {e} ***\n");
+            None
+        }
+    })
+    .as_ref()
+}
+
+fn random_network(seed: &str, features: FeatureSet, shape: &[usize], act: Activation, gain: f64) -> Network {
+    let mut rng = Arc4::new(seed);
+    let mut net = Network::new(features.len(), shape, act, Activation::Tanh, Init::Random, &mut rng).unwrap();
+    // Random weights in [-gain/2, gain/2) and biases too, so activations are exercised over a
+    // wide range (saturated tanh/sigmoid, dead and live ReLUs).
+    let layers = net.layers().len();
+    for l in 0..layers {
+        let (outs, ins) = (net.layers()[l].outputs, net.layers()[l].inputs);
+        for i in 0..outs {
+            for j in 0..ins {
+                net.set_weight(l, i, j, (rng.next_f64() - 0.5) * gain / (ins as f64).sqrt().max(1.0) * 2.0).unwrap();
+            }
+            net.set_bias(l, i, (rng.next_f64() - 0.5) * gain).unwrap();
+        }
+    }
+    net
+}
+
+/// One comparison: a network over a field grid and a thumbnail grid, by one path.
+struct Case<'a> {
+    net: &'a Network,
+    features: FeatureSet,
+    grid: Grid,
+    thumb: u32,
+    path: ForwardPath,
+    what: String,
+}
+
+/// GPU field and thumbnails against the CPU engine: every pixel and every thumbnail value
+/// within 1e-4 * (1 + Σ|w·a|) of the f64 result.
+fn check(ctx: &GpuContext, engine: &FieldEngine, c: &Case) {
+    let (net, grid, what) = (c.net, c.grid, &c.what);
+    let packed = PackedNetwork::new(net, c.features);
+    let mut bufs = engine.buffers(ctx);
+    engine.upload(ctx, &mut bufs, packed.clone());
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    let info = engine.encode_field(ctx, &mut enc, &mut bufs, &grid, c.path).unwrap();
+    let tgrid = Grid { width: c.thumb, height: c.thumb, domain: grid.domain };
+    engine.encode_thumbnails(ctx, &mut enc, &mut bufs, c.thumb, grid.domain, c.path).unwrap();
+    ctx.queue.submit([enc.finish()]);
+    let field = readback::read_f32(ctx, bufs.field.as_ref().unwrap(), grid.pixels()).unwrap();
+    let acts = readback::read_f32(ctx, bufs.acts.as_ref().unwrap(), packed.acts_rows * tgrid.pixels()).unwrap();
+
+    let cpu = cpu_reference(net, c.features, &grid);
+    let out = (cpu.rows - 1) * cpu.pixels;
+    for (p, got) in field.iter().enumerate() {
+        let (want, scale) = (cpu.values[out + p], cpu.scale[out + p]);
+        let got = *got as f64;
+        assert!(
+            (got - want).abs() <= 1e-4 * scale,
+            "{what} ({info:?}): field pixel {p}: gpu {got} cpu {want} (scale {scale})"
+        );
+    }
+    let tcpu = cpu_reference(net, c.features, &tgrid);
+    assert_eq!(tcpu.rows, packed.acts_rows);
+    for (k, got) in acts.iter().enumerate() {
+        let (got, want) = (*got as f64, tcpu.values[k]);
+        let (r, p) = (k / tcpu.pixels, k % tcpu.pixels);
+        assert!(
+            (got - want).abs() <= 1e-4 * tcpu.scale[k],
+            "{what} ({info:?}): thumbnail row {r} pixel {p}: gpu {got} cpu {want}"
+        );
+    }
+}
+
+fn features(list: &[Feature]) -> FeatureSet {
+    list.iter().copied().collect()
+}
+
+#[test]
+fn gpu_forward_matches_cpu_on_random_networks() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let xy = features(&[Feature::X, Feature::Y]);
+    let sets = [xy, FeatureSet::all(), features(&[Feature::XSquared, Feature::SinY, Feature::XTimesY])];
+    let shapes: &[&[usize]] = &[&[], &[4, 2], &[8, 8, 8, 8, 8, 8]];
+    for (s, shape) in shapes.iter().enumerate() {
+        for act in Activation::ALL {
+            for (f, set) in sets.iter().enumerate() {
+                let net = random_network(&format!("{s}-{act:?}-{f}"), *set, shape, act, 3.0);
+                for path in [ForwardPath::Fused, ForwardPath::Tiled] {
+                    let what = format!("{shape:?} {act:?} {set:?} {path:?}");
+                    let grid = Grid::new(61, 47);
+                    check(ctx, &engine, &Case { net: &net, features: *set, grid, thumb: 16, path, what });
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gpu_forward_matches_cpu_on_wide_networks() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let shapes: &[&[usize]] = &[&[64, 64], &[300, 17, 300], &[1024, 1024]];
+    for (s, shape) in shapes.iter().enumerate() {
+        for (a, act) in Activation::ALL.into_iter().enumerate() {
+            // Every activation on the first two shapes; the widest once per activation family.
+            if s == 2 && a % 2 == 1 {
+                continue;
+            }
+            let set = if a % 2 == 0 { FeatureSet::all() } else { features(&[Feature::X, Feature::Y]) };
+            let net = random_network(&format!("wide-{s}-{act:?}"), set, shape, act, 3.0);
+            let what = format!("{shape:?} {act:?}");
+            check(
+                ctx,
+                &engine,
+                &Case { net: &net, features: set, grid: Grid::new(61, 47), thumb: 8, path: ForwardPath::Auto, what },
+            );
+        }
+    }
+}
+
+#[test]
+fn saturating_activations_stay_exact() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    // Huge weights drive |total| far past where exp-based tanh or sigmoid overflow.
+    for act in [Activation::Tanh, Activation::Sigmoid] {
+        let set = FeatureSet::all();
+        let net = random_network(&format!("sat-{act:?}"), set, &[6, 5], act, 400.0);
+        let what = format!("saturated {act:?}");
+        check(
+            ctx,
+            &engine,
+            &Case { net: &net, features: set, grid: Grid::new(33, 29), thumb: 8, path: ForwardPath::Fused, what },
+        );
+    }
+}
+
+#[test]
+fn big_fields_are_chunked() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let set = FeatureSet::default();
+    let net = random_network("chunks", set, &[40], Activation::Tanh, 2.0);
+    let packed = PackedNetwork::new(&net, set);
+    let mut bufs = engine.buffers(ctx);
+    engine.upload(ctx, &mut bufs, packed);
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    // 40 wide: chunks of 64 MiB / 160 B = 419,392 pixels, so a 1000x1000 field takes three.
+    let grid = Grid::new(1000, 1000);
+    let info = engine.encode_field(ctx, &mut enc, &mut bufs, &grid, ForwardPath::Auto).unwrap();
+    ctx.queue.submit([enc.finish()]);
+    assert_eq!(info.path, ForwardPath::Tiled);
+    assert!(info.chunks >= 3, "{info:?}");
+    let field = readback::read_f32(ctx, bufs.field.as_ref().unwrap(), grid.pixels()).unwrap();
+    for p in (0..grid.pixels()).step_by(997).chain([grid.pixels() - 1]) {
+        let (x, y) = grid.coord(p);
+        let want = net.forward(&set.eval(x, y));
+        assert!((field[p] as f64 - want).abs() < 1e-4 * 50.0, "pixel {p}: {} vs {want}", field[p]);
+    }
+}
