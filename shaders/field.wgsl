@@ -45,7 +45,8 @@ fn fs_main(in: VsOut) -> @location(0) vec4<f32> {
     if ((inst.flags & HEAT_DISCRETIZE) != 0u) {
         v = select(-1.0, 1.0, v >= 0.0);
     }
-    var c = colormap(v);
+    // The original paints its heatmaps at alpha 160/255 over the white page.
+    var c = mix(vec3<f32>(1.0), colormap(v), 160.0 / 255.0);
     if ((inst.flags & HEAT_DIM) != 0u) {
         // A disabled feature: shown, but washed out towards the page.
         c = mix(c, vec3<f32>(1.0), 0.7);

@@ -25,7 +25,12 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     let row0 = wid.y * TILE;
     let col0 = wid.x * TILE;
     let t = lid.y * 16u + lid.x;
-    var acc: array<f32, 16>;
+    // acc[i].j: row y + 16i, column x + 16j. Named vectors, not an indexed array, so no
+    // compiler (lavapipe's included) spills the accumulators to memory.
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
 
     for (var k0 = 0u; k0 < g.k; k0 += SLAB) {
         for (var e = 0u; e < 4u; e++) {
@@ -47,34 +52,36 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
         }
         workgroupBarrier();
         for (var kk = 0u; kk < SLAB; kk++) {
-            var av: array<f32, 4>;
-            for (var j = 0u; j < 4u; j++) {
-                av[j] = tile_a[kk * TILE + lid.x + 16u * j];
-            }
-            for (var i = 0u; i < 4u; i++) {
-                let w = tile_w[(lid.y + 16u * i) * SLAB + kk];
-                for (var j = 0u; j < 4u; j++) {
-                    acc[i * 4u + j] += w * av[j];
-                }
-            }
+            let ab = kk * TILE + lid.x;
+            let av = vec4<f32>(tile_a[ab], tile_a[ab + 16u], tile_a[ab + 32u], tile_a[ab + 48u]);
+            let wb = lid.y * SLAB + kk;
+            acc0 += tile_w[wb] * av;
+            acc1 += tile_w[wb + 16u * SLAB] * av;
+            acc2 += tile_w[wb + 32u * SLAB] * av;
+            acc3 += tile_w[wb + 48u * SLAB] * av;
         }
         workgroupBarrier();
     }
 
-    for (var i = 0u; i < 4u; i++) {
-        let r = row0 + lid.y + 16u * i;
-        if (r >= g.m) {
-            continue;
-        }
-        let bias = weights[g.b_off + r];
-        for (var j = 0u; j < 4u; j++) {
-            let c = col0 + lid.x + 16u * j;
-            if (c < g.n) {
-                let v = activate(g.activation, acc[i * 4u + j] + bias);
-                dst[g.c_off + r * g.ldc + c] = v;
-                if (g.store_acts != 0u) {
-                    acts[g.acts_off + r * g.n + c] = v;
-                }
+    store_row(row0 + lid.y, col0 + lid.x, acc0);
+    store_row(row0 + lid.y + 16u, col0 + lid.x, acc1);
+    store_row(row0 + lid.y + 32u, col0 + lid.x, acc2);
+    store_row(row0 + lid.y + 48u, col0 + lid.x, acc3);
+}
+
+// Bias, activation and the (bounds-checked) stores of one invocation's four values of row r.
+fn store_row(r: u32, c0: u32, acc: vec4<f32>) {
+    if (r >= g.m) {
+        return;
+    }
+    let bias = weights[g.b_off + r];
+    for (var j = 0u; j < 4u; j++) {
+        let c = c0 + 16u * j;
+        if (c < g.n) {
+            let v = activate(g.activation, acc[j] + bias);
+            dst[g.c_off + r * g.ldc + c] = v;
+            if (g.store_acts != 0u) {
+                acts[g.acts_off + r * g.n + c] = v;
             }
         }
     }

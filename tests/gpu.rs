@@ -180,3 +180,125 @@ fn big_fields_are_chunked() {
         assert!((field[p] as f64 - want).abs() < 1e-4 * 50.0, "pixel {p}: {} vs {want}", field[p]);
     }
 }
+
+mod frame {
+    use super::gpu;
+    use hidden_layers::render::field::{DEFAULT_DOMAIN, ForwardPath};
+    use hidden_layers::render::frame::{Renderer, Scene};
+    use hidden_layers::render::image;
+    use hidden_layers::session::Session;
+    use hidden_layers::state::Experiment;
+    use std::path::{Path, PathBuf};
+
+    fn parity_hash(name: &str) -> String {
+        let path = format!("{}/../shared/reference/parity/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("parity file")).expect("json");
+        v["playgroundHash"].as_str().expect("hash").to_string()
+    }
+
+    fn render(link: &str, epochs: usize, w: u32, h: u32) -> Option<Vec<u8>> {
+        let ctx = gpu()?;
+        let exp = Experiment::from_link(link).expect("link").experiment;
+        let mut s = Session::new(exp, Default::default()).expect("session");
+        for _ in 0..epochs {
+            s.step();
+        }
+        let scene = Scene {
+            network: &s.network,
+            features: s.experiment.features,
+            train: &s.data.train,
+            test: &s.data.test,
+            show_test: s.experiment.show_test_data,
+            discretize: s.experiment.discretize,
+            domain: DEFAULT_DOMAIN,
+            path: ForwardPath::Auto,
+        };
+        Some(Renderer::render_rgba(ctx, w, h, &scene).expect("render"))
+    }
+
+    /// Compares with a committed PNG, tolerating the small differences between CPUs running
+    /// lavapipe (and between GPUs). UPDATE_SNAPSHOTS=1 rewrites the file instead.
+    fn snapshot(name: &str, w: u32, h: u32, rgba: &[u8]) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("{name}.png"));
+        if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+            image::write_atomic(&path, &image::encode_png(w, h, rgba).unwrap()).unwrap();
+            eprintln!("updated {}", path.display());
+            return;
+        }
+        let (ew, eh, expected) = image::read_png(&path)
+            .unwrap_or_else(|e| panic!("{e}; run with UPDATE_SNAPSHOTS=1 to create it, then look at it and commit it"));
+        assert_eq!((ew, eh), (w, h), "{name}: size");
+        let mut total = 0u64;
+        let mut bad = 0usize;
+        for (a, b) in rgba.chunks_exact(4).zip(expected.chunks_exact(4)) {
+            let d = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
+            total += d as u64;
+            if d > 24 {
+                bad += 1;
+            }
+        }
+        let pixels = (w * h) as usize;
+        let mean = total as f64 / pixels as f64;
+        if mean > 1.5 || bad * 200 > pixels {
+            let out: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual.png"));
+            image::write_atomic(&out, &image::encode_png(w, h, rgba).unwrap()).unwrap();
+            panic!(
+                "{name}: mean difference {mean:.2}/255, {bad} of {pixels} pixels off by more than 24; actual image: {}",
+                out.display()
+            );
+        }
+    }
+
+    #[test]
+    fn snapshot_default_trained() {
+        let link = parity_hash("default");
+        let Some(rgba) = render(&format!("{link}&showTestData=true"), 30, 480, 300) else { return };
+        snapshot("default_30_epochs", 480, 300, &rgba);
+    }
+
+    #[test]
+    fn snapshot_spiral_all_features_discretized() {
+        let link = parity_hash("spiral_all_features");
+        let Some(rgba) = render(&format!("{link}&discretize=true"), 10, 480, 300) else { return };
+        snapshot("spiral_discretized", 480, 300, &rgba);
+    }
+
+    #[test]
+    fn render_writes_exactly_the_given_path() {
+        if gpu().is_none() {
+            return;
+        }
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render-cli");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("picture.png");
+        let bin = env!("CARGO_BIN_EXE_hidden-layers");
+        let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().expect("run");
+        let o = run(&[
+            "render",
+            "seed=7&networkShape=3",
+            "--epochs",
+            "5",
+            "--size",
+            "200x120",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (w, h, px) = image::read_png(&out).unwrap();
+        assert_eq!((w, h), (200, 120));
+        assert!(px.chunks_exact(4).any(|p| p[2] as i32 > p[0] as i32 + 60), "some blue");
+        assert!(px.chunks_exact(4).any(|p| p[0] as i32 > p[2] as i32 + 60), "some orange");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("picture.png")], "no temporary files left behind");
+
+        let o = run(&["render", "--size", "12x", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "bad size");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("12x"));
+        let missing = dir.join("no/such/dir/x.png");
+        let o = run(&["render", "seed=1", "--size", "64x64", "--out", missing.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/dir"), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}

@@ -108,3 +108,111 @@ pub fn train(seconds: f64, shapes: &[Vec<usize>], path: TrainPath) {
         println!("  {m:>5} x {k:<5} by {k:>5} x {n:<5} {gflops:>8.2} GFLOP/s  ({:.3} ms each)", 1000.0 / per_s);
     }
 }
+
+/// The GPU forward pass per shape: field and thumbnail passes, against the CPU engine's own
+/// batched forward pass over the same grid.
+pub fn field(
+    size: (u32, u32),
+    budget_gflop: f64,
+    seconds: f64,
+    shapes: &[Vec<usize>],
+    cpu: bool,
+) -> Result<(), super::CliError> {
+    use crate::gpu::GpuContext;
+    use crate::nn::{Samples, batched};
+    use crate::render::field::{FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID, thumbnail_grid};
+
+    let ctx = GpuContext::headless()?;
+    println!("bench field on {}", ctx.describe());
+    println!("spiral network, all 7 features; times are wall clock per pass (submit + wait)");
+    let shapes: Vec<Vec<usize>> =
+        if shapes.is_empty() { TRAIN_SHAPES.iter().map(|s| s.to_vec()).collect() } else { shapes.to_vec() };
+    let engine = FieldEngine::new(&ctx);
+    println!(
+        "{:<22} {:>6} {:>11} {:>9} {:>12} {:>9} {:>10} {:>10} {:>8} {:>11}",
+        "hidden shape", "path", "grid", "ms", "Mpixel/s", "GFLOP/s", "CPU ms", "CPU GFLOP/s", "GPU/CPU", "thumbs ms"
+    );
+    for shape in &shapes {
+        let mut exp = Experiment::with_seed("bench");
+        exp.dataset = Dataset::Spiral;
+        exp.features = FeatureSet::all();
+        exp.network_shape = shape.clone();
+        let session = match Session::new(exp, TrainPath::Auto) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("{shape:?}: {e}");
+                continue;
+            }
+        };
+        let packed = PackedNetwork::new(&session.network, session.experiment.features);
+        let per_pixel = packed.flops_per_pixel();
+        // Shrink the grid (keeping its aspect) until one field costs at most the budget.
+        let (mut w, mut h) = size;
+        while w > 16 && h > 16 && w as f64 * h as f64 * per_pixel > budget_gflop * 1e9 {
+            w /= 2;
+            h /= 2;
+        }
+        let grid = Grid::new(w, h);
+        let mut bufs = engine.buffers(&ctx);
+        engine.upload(&ctx, &mut bufs, packed.clone());
+        let path = packed.path(ForwardPath::Auto);
+        let mut run_field = || -> Result<(), crate::gpu::GpuError> {
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            engine.encode_field(&ctx, &mut enc, &mut bufs, &grid, path)?;
+            ctx.queue.submit([enc.finish()]);
+            ctx.wait()
+        };
+        let mut err = None;
+        let field_per_s = rate(seconds, 2, || {
+            if let Err(e) = run_field() {
+                err.get_or_insert(e);
+            }
+        });
+        if let Some(e) = err.take() {
+            return Err(e.into());
+        }
+        let side = thumbnail_grid(&ctx, &packed, THUMB_GRID);
+        let mut run_thumbs = || -> Result<(), crate::gpu::GpuError> {
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            engine.encode_thumbnails(&ctx, &mut enc, &mut bufs, side, grid.domain, path)?;
+            ctx.queue.submit([enc.finish()]);
+            ctx.wait()
+        };
+        let thumbs_per_s = rate(seconds / 2.0, 2, || {
+            if let Err(e) = run_thumbs() {
+                err.get_or_insert(e);
+            }
+        });
+        if let Some(e) = err.take() {
+            return Err(e.into());
+        }
+        let pixels = grid.pixels() as f64;
+        let gpu_ms = 1000.0 / field_per_s;
+        let gpu_gflops = pixels * per_pixel * field_per_s / 1e9;
+        let (cpu_ms, cpu_gflops) = if cpu {
+            let features = session.experiment.features;
+            let mut inputs = Vec::with_capacity(grid.pixels() * features.len());
+            for p in 0..grid.pixels() {
+                let (x, y) = grid.coord(p);
+                inputs.extend(features.iter().map(|f| f.eval(x, y)));
+            }
+            let samples = Samples { width: features.len(), inputs, labels: vec![0.0; grid.pixels()] };
+            let mut ws = batched::BatchedWorkspace::default();
+            let mut out = Vec::new();
+            let per_s = rate(seconds, 1, || batched::predict(&session.network, &mut ws, &samples, &mut out));
+            (1000.0 / per_s, pixels * per_pixel * per_s / 1e9)
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        println!(
+            "{:<22} {:>6} {:>11} {gpu_ms:>9.2} {:>12.2} {gpu_gflops:>9.2} {cpu_ms:>10.2} {cpu_gflops:>10.2} {:>8.2} {:>11}",
+            format!("{shape:?}"),
+            format!("{path:?}").to_lowercase(),
+            format!("{w}x{h}"),
+            pixels * field_per_s / 1e6,
+            cpu_ms / gpu_ms,
+            format!("{:.2} ({side}²)", 1000.0 / thumbs_per_s),
+        );
+    }
+    Ok(())
+}

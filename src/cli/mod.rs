@@ -1,6 +1,7 @@
 //! Command-line definitions and the headless commands. `main.rs` only calls [`run`].
 
 mod bench;
+mod render;
 mod source;
 mod train;
 
@@ -31,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Train headless and print the losses of every epoch.
     Train(TrainArgs),
+    /// Train headless, then render the visualisation (field, points, network) to a PNG.
+    Render(RenderArgs),
     /// Print the canonical playground link of a state.
     Link {
         /// A playground link or hash.
@@ -58,6 +61,54 @@ pub struct TrainArgs {
     pub path: PathArg,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// A playground link or hash.
+    pub source: Option<String>,
+    /// Epochs to train before rendering.
+    #[arg(long, default_value_t = 0)]
+    pub epochs: usize,
+    /// Image size in pixels.
+    #[arg(long, value_parser = parse_size, default_value = "1280x800")]
+    pub size: (u32, u32),
+    /// The PNG file to write (replaced if it exists).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// GPU forward-pass kernel (auto picks by layer width).
+    #[arg(long, value_enum, default_value_t = ForwardArg::Auto)]
+    pub forward: ForwardArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ForwardArg {
+    Auto,
+    Fused,
+    Tiled,
+}
+
+impl From<ForwardArg> for crate::render::field::ForwardPath {
+    fn from(p: ForwardArg) -> Self {
+        use crate::render::field::ForwardPath;
+        match p {
+            ForwardArg::Auto => ForwardPath::Auto,
+            ForwardArg::Fused => ForwardPath::Fused,
+            ForwardArg::Tiled => ForwardPath::Tiled,
+        }
+    }
+}
+
+/// `WxH`, each side 1 to 16384.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{s}` is not a size like 1280x800");
+    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(1..=16384).contains(&w) || !(1..=16384).contains(&h) {
+        return Err(format!("`{s}`: each side must be 1 to 16384 pixels"));
+    }
+    Ok((w, h))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum BenchWhat {
     /// Epochs/s and GFLOP/s of CPU training, next to the GEMM crate's own dgemm rate.
@@ -71,6 +122,24 @@ pub enum BenchWhat {
         /// Training implementation (auto picks by layer width).
         #[arg(long, value_enum, default_value_t = PathArg::Auto)]
         path: PathArg,
+    },
+    /// Pixels/s and GFLOP/s of the GPU forward pass, next to the CPU engine's own.
+    Field {
+        /// Field size for the narrow shapes; wide shapes shrink it to stay within --budget.
+        #[arg(long, value_parser = parse_size, default_value = "1024x1024")]
+        size: (u32, u32),
+        /// Most GFLOP one field of a shape may cost (sizes the wide shapes' grids).
+        #[arg(long, default_value_t = 20.0)]
+        budget: f64,
+        /// Minimum seconds to measure each case.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+        /// Hidden shapes to measure, instead of the standard four.
+        #[arg(long = "shape", value_parser = parse_shape_arg)]
+        shapes: Vec<Vec<usize>>,
+        /// Skip the CPU comparison (slow for big fields).
+        #[arg(long)]
+        no_cpu: bool,
     },
 }
 
@@ -111,6 +180,12 @@ pub enum CliError {
     Network(#[from] crate::nn::NnError),
     #[error("could not write output: {0}")]
     Io(#[from] std::io::Error),
+    #[error("could not write {path}: {source}")]
+    Write { path: std::path::PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Gpu(#[from] crate::gpu::GpuError),
+    #[error("could not encode the PNG: {0}")]
+    Png(#[from] png::EncodingError),
 }
 
 impl CliError {
@@ -118,7 +193,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Source(_) | CliError::Network(_) => 2,
-            CliError::Io(_) => 1,
+            CliError::Io(_) | CliError::Write { .. } | CliError::Gpu(_) | CliError::Png(_) => 1,
         }
     }
 }
@@ -143,9 +218,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", exp.to_link());
             Ok(())
         }
+        Some(Command::Render(args)) => render::run(&args),
         Some(Command::Bench { what: BenchWhat::Train { seconds, shapes, path } }) => {
             bench::train(seconds, &shapes, path.into());
             Ok(())
+        }
+        Some(Command::Bench { what: BenchWhat::Field { size, budget, seconds, shapes, no_cpu } }) => {
+            bench::field(size, budget, seconds, &shapes, !no_cpu)
         }
         None => {
             // The window arrives with the GPU issues; until then a SOURCE is checked and the

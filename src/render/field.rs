@@ -242,6 +242,13 @@ pub struct FieldBuffers {
     packed: Option<PackedNetwork>,
 }
 
+impl FieldBuffers {
+    /// The packed weights as uploaded (the diagram's links and bias marks read them too).
+    pub fn weights(&self) -> Option<&wgpu::Buffer> {
+        self.weights.as_ref()
+    }
+}
+
 /// What one encoded pass covers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PassInfo {

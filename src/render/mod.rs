@@ -2,3 +2,6 @@
 //! the frame that composes heatmaps, points and the network diagram into any target ([`frame`]).
 
 pub mod field;
+pub mod frame;
+pub mod image;
+pub mod layout;

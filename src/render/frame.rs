@@ -1,0 +1,438 @@
+//! One frame of the visualisation, drawn into any colour target: an offscreen texture for
+//! `render` and tests, the window's surface later.
+//!
+//! [`Renderer`] holds the long-lived pipelines and the reusable buffers; [`Scene`] is the plain
+//! per-frame data. Each frame uploads the weights once; the forward pass then fills the field
+//! and the thumbnails, and four instanced draws paint links, thumbnails with bias marks, the
+//! field, and the points. Links and bias marks read the weights buffer directly.
+
+use super::field::{
+    FEATURE_ROWS, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID, thumbnail_grid,
+};
+use super::layout::Layout;
+use crate::data::{Feature, FeatureSet, Point};
+use crate::gpu::types::{
+    BiasInstance, ColumnLayout, HeatmapInstance, LinkLayer, LinkStyle, PointInstance, PointStyle, View,
+};
+use crate::gpu::{GpuContext, GpuError, readback, shaders};
+use crate::nn::Network;
+
+/// What to draw: plain values, no GPU objects.
+pub struct Scene<'a> {
+    pub network: &'a Network,
+    pub features: FeatureSet,
+    pub train: &'a [Point],
+    pub test: &'a [Point],
+    pub show_test: bool,
+    pub discretize: bool,
+    pub domain: [f64; 4],
+    pub path: ForwardPath,
+}
+
+/// Timings and sizes of the last frame's work, for benchmarks and the window's status line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameStats {
+    pub field_pixels: usize,
+    pub thumb_grid: u32,
+    pub links: u64,
+}
+
+struct Pipe {
+    layout: wgpu::BindGroupLayout,
+    pipeline: wgpu::RenderPipeline,
+}
+
+fn entry(binding: u32, ty: wgpu::BufferBindingType, stages: wgpu::ShaderStages) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: stages,
+        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
+        count: None,
+    }
+}
+
+const VF: wgpu::ShaderStages = wgpu::ShaderStages::VERTEX_FRAGMENT;
+const UNIFORM: wgpu::BufferBindingType = wgpu::BufferBindingType::Uniform;
+const READ: wgpu::BufferBindingType = wgpu::BufferBindingType::Storage { read_only: true };
+
+fn pipe(
+    ctx: &GpuContext,
+    format: wgpu::TextureFormat,
+    name: &str,
+    body: &str,
+    entries: &[wgpu::BindGroupLayoutEntry],
+    stages: &[(&str, &str)],
+) -> Vec<Pipe> {
+    let device = &ctx.device;
+    let module = shaders::module(device, name, body);
+    stages
+        .iter()
+        .map(|(vs, fs)| {
+            let layout =
+                device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(name), entries });
+            let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some(name),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+            let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(name),
+                layout: Some(&pl),
+                vertex: wgpu::VertexState {
+                    module: &module,
+                    entry_point: Some(vs),
+                    compilation_options: Default::default(),
+                    buffers: &[],
+                },
+                primitive: wgpu::PrimitiveState::default(),
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                fragment: Some(wgpu::FragmentState {
+                    module: &module,
+                    entry_point: Some(fs),
+                    compilation_options: Default::default(),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format,
+                        blend: Some(wgpu::BlendState::ALPHA_BLENDING),
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            });
+            Pipe { layout, pipeline }
+        })
+        .collect()
+}
+
+/// A storage or uniform buffer rewritten each frame, regrown when the data outgrows it.
+struct Dynamic {
+    buffer: Option<wgpu::Buffer>,
+    usage: wgpu::BufferUsages,
+    label: &'static str,
+}
+
+impl Dynamic {
+    fn new(label: &'static str, usage: wgpu::BufferUsages) -> Self {
+        Dynamic { buffer: None, usage: usage | wgpu::BufferUsages::COPY_DST, label }
+    }
+
+    fn write(&mut self, ctx: &GpuContext, bytes: &[u8]) -> &wgpu::Buffer {
+        let size = (bytes.len() as u64).max(16).next_multiple_of(16);
+        if self.buffer.as_ref().is_none_or(|b| b.size() < size) {
+            self.buffer = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(self.label),
+                size,
+                usage: self.usage,
+                mapped_at_creation: false,
+            }));
+        }
+        let buffer = self.buffer.as_ref().expect("just created");
+        ctx.queue.write_buffer(buffer, 0, bytes);
+        buffer
+    }
+}
+
+pub struct Renderer {
+    pub format: wgpu::TextureFormat,
+    engine: FieldEngine,
+    bufs: FieldBuffers,
+    heat: Pipe,
+    points: Pipe,
+    links: Pipe,
+    bias: Pipe,
+    view: Dynamic,
+    field_instance: Dynamic,
+    thumb_instances: Dynamic,
+    point_style: Dynamic,
+    point_instances: Dynamic,
+    link_style: Dynamic,
+    link_layers: Dynamic,
+    columns: Dynamic,
+    bias_instances: Dynamic,
+    pub stats: FrameStats,
+}
+
+const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE;
+const UNIFORM_USAGE: wgpu::BufferUsages = wgpu::BufferUsages::UNIFORM;
+
+impl Renderer {
+    pub fn new(ctx: &GpuContext, format: wgpu::TextureFormat) -> Self {
+        let mut heat = pipe(
+            ctx,
+            format,
+            "field",
+            shaders::FIELD,
+            &[entry(0, UNIFORM, VF), entry(1, READ, VF), entry(2, READ, VF)],
+            &[("vs_main", "fs_main")],
+        );
+        let mut points = pipe(
+            ctx,
+            format,
+            "points",
+            shaders::POINTS,
+            &[entry(0, UNIFORM, VF), entry(1, UNIFORM, VF), entry(2, READ, VF)],
+            &[("vs_main", "fs_main")],
+        );
+        let mut lines = pipe(
+            ctx,
+            format,
+            "lines",
+            shaders::LINES,
+            &[
+                entry(0, UNIFORM, VF),
+                entry(1, UNIFORM, VF),
+                entry(2, READ, VF),
+                entry(3, READ, VF),
+                entry(4, READ, VF),
+                entry(5, READ, VF),
+            ],
+            &[("vs_link", "fs_link"), ("vs_bias", "fs_bias")],
+        );
+        let engine = FieldEngine::new(ctx);
+        let bufs = engine.buffers(ctx);
+        let bias = lines.pop().expect("two line pipelines");
+        Renderer {
+            format,
+            bufs,
+            engine,
+            heat: heat.remove(0),
+            points: points.remove(0),
+            links: lines.remove(0),
+            bias,
+            view: Dynamic::new("view", UNIFORM_USAGE),
+            field_instance: Dynamic::new("field instance", STORAGE),
+            thumb_instances: Dynamic::new("thumbnail instances", STORAGE),
+            point_style: Dynamic::new("point style", UNIFORM_USAGE),
+            point_instances: Dynamic::new("points", STORAGE),
+            link_style: Dynamic::new("link style", UNIFORM_USAGE),
+            link_layers: Dynamic::new("link layers", STORAGE),
+            columns: Dynamic::new("columns", STORAGE),
+            bias_instances: Dynamic::new("bias marks", STORAGE),
+            stats: FrameStats::default(),
+        }
+    }
+
+    /// Encodes the whole frame into `target` (a view of a texture of `self.format`, `width` x
+    /// `height`).
+    pub fn encode(
+        &mut self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        target: &wgpu::TextureView,
+        width: u32,
+        height: u32,
+        scene: &Scene<'_>,
+    ) -> Result<(), GpuError> {
+        let net = scene.network;
+        let layout = Layout::new(width, height, &net.hidden_shape(), FEATURE_ROWS);
+        let packed = PackedNetwork::new(net, scene.features);
+        let thumb = thumbnail_grid(ctx, &packed, THUMB_GRID);
+        let input_rows: Vec<u32> = Feature::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| scene.features.contains(**f))
+            .map(|(i, _)| i as u32)
+            .collect();
+
+        // Instances of links: one table entry per layer, decoded on the GPU.
+        let mut link_layers = Vec::with_capacity(packed.layers.len());
+        let mut first = 0u64;
+        for (l, d) in packed.layers.iter().enumerate() {
+            link_layers.push(LinkLayer {
+                first: first as u32,
+                inputs: d.inputs,
+                outputs: d.outputs,
+                w_off: d.w_off,
+                src_col: l as u32,
+                dst_col: l as u32 + 1,
+                map_inputs: (l == 0) as u32,
+                _pad: 0,
+            });
+            first += d.inputs as u64 * d.outputs as u64;
+        }
+        let links = first;
+
+        // Thumbnails: all seven features (disabled ones dimmed), every hidden node, the output.
+        let flags = if scene.discretize { HeatmapInstance::DISCRETIZE } else { 0 };
+        let mut thumbs = Vec::with_capacity(packed.acts_rows);
+        for (i, f) in Feature::ALL.iter().enumerate() {
+            let dim = if scene.features.contains(*f) { 0 } else { HeatmapInstance::DIM };
+            thumbs.push(HeatmapInstance {
+                rect: layout.node(0, i).to_array(),
+                row: i as u32,
+                grid_w: thumb,
+                grid_h: thumb,
+                flags: dim,
+            });
+        }
+        let mut biases = Vec::new();
+        for (l, d) in packed.layers.iter().enumerate() {
+            for i in 0..d.outputs as usize {
+                let row = packed.acts_row(l, i) as u32;
+                // Hidden thumbnails show the node's own activation; only the output is discretized.
+                let f = if l + 1 == packed.layers.len() { flags } else { 0 };
+                thumbs.push(HeatmapInstance {
+                    rect: layout.node(l + 1, i).to_array(),
+                    row,
+                    grid_w: thumb,
+                    grid_h: thumb,
+                    flags: f,
+                });
+                biases.push(BiasInstance {
+                    rect: layout.bias_mark(l + 1, i).to_array(),
+                    index: d.b_off + i as u32,
+                    _pad: [0; 3],
+                });
+            }
+        }
+
+        let fw = layout.field.w as u32;
+        let fh = layout.field.h as u32;
+        let grid = Grid { width: fw, height: fh, domain: scene.domain };
+        let field = HeatmapInstance { rect: layout.field.to_array(), row: 0, grid_w: fw, grid_h: fh, flags };
+
+        let mut points: Vec<PointInstance> = scene
+            .train
+            .iter()
+            .map(|p| PointInstance { pos: [p.x as f32, p.y as f32], label: p.label as f32, test: 0 })
+            .collect();
+        if scene.show_test {
+            points.extend(scene.test.iter().map(|p| PointInstance {
+                pos: [p.x as f32, p.y as f32],
+                label: p.label as f32,
+                test: 1,
+            }));
+        }
+        let radius = (layout.field.w / 130.0).clamp(2.0, 12.0);
+        let point_style = PointStyle {
+            rect: layout.field.to_array(),
+            domain: scene.domain.map(|v| v as f32),
+            radius,
+            ring: (radius * 0.3).max(1.0),
+            _pad: [0.0; 2],
+        };
+        let densest = layout.counts.iter().copied().max().unwrap_or(1) as f32;
+        let min_size = layout.columns.iter().map(|c| c.size).fold(f32::MAX, f32::min);
+        let link_style = LinkStyle {
+            layer_count: packed.layers.len() as u32,
+            max_width: (min_size * 0.2).clamp(1.0, 10.0),
+            min_width: (min_size * 0.03).clamp(0.3, 1.0),
+            // Thousands of overlapping links would be a solid block: fade them with density.
+            alpha: (10.0 / densest).clamp(0.03, 0.85),
+            input_rows: std::array::from_fn(|i| input_rows.get(i).copied().unwrap_or(0)),
+        };
+        let view = View { size: [width as f32, height as f32], srgb_target: self.format.is_srgb() as u32, _pad: 0 };
+
+        // Compute: field and thumbnails.
+        self.engine.upload(ctx, &mut self.bufs, packed);
+        self.engine.encode_field(ctx, enc, &mut self.bufs, &grid, scene.path)?;
+        self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
+        self.stats = FrameStats { field_pixels: grid.pixels(), thumb_grid: thumb, links };
+
+        let view_buf = self.view.write(ctx, bytemuck::bytes_of(&view)).clone();
+        let field_inst = self.field_instance.write(ctx, bytemuck::bytes_of(&field)).clone();
+        let thumb_inst = self.thumb_instances.write(ctx, bytemuck::cast_slice(&thumbs)).clone();
+        let pstyle = self.point_style.write(ctx, bytemuck::bytes_of(&point_style)).clone();
+        let pinst = self.point_instances.write(ctx, bytemuck::cast_slice(&points)).clone();
+        let lstyle = self.link_style.write(ctx, bytemuck::bytes_of(&link_style)).clone();
+        let llayers = self.link_layers.write(ctx, bytemuck::cast_slice(&link_layers)).clone();
+        let cols: &[ColumnLayout] = &layout.columns;
+        let cols = self.columns.write(ctx, bytemuck::cast_slice(cols)).clone();
+        let binst = self.bias_instances.write(ctx, bytemuck::cast_slice(&biases)).clone();
+        let (Some(weights), Some(field_vals), Some(acts)) =
+            (self.bufs.weights(), self.bufs.field.as_ref(), self.bufs.acts.as_ref())
+        else {
+            return Err(GpuError::Readback("forward-pass buffers missing".into()));
+        };
+        let bind = |p: &Pipe, bufs: &[&wgpu::Buffer]| {
+            let entries: Vec<wgpu::BindGroupEntry> = bufs
+                .iter()
+                .enumerate()
+                .map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() })
+                .collect();
+            ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: None,
+                layout: &p.layout,
+                entries: &entries,
+            })
+        };
+        let links_bg = bind(&self.links, &[&view_buf, &lstyle, weights, &llayers, &cols, &binst]);
+        let bias_bg = bind(&self.bias, &[&view_buf, &lstyle, weights, &llayers, &cols, &binst]);
+        let thumbs_bg = bind(&self.heat, &[&view_buf, acts, &thumb_inst]);
+        let field_bg = bind(&self.heat, &[&view_buf, field_vals, &field_inst]);
+        let points_bg = bind(&self.points, &[&view_buf, &pstyle, &pinst]);
+
+        let mut pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("frame"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: target,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(wgpu::Color::WHITE), store: wgpu::StoreOp::Store },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        if links > 0 {
+            pass.set_pipeline(&self.links.pipeline);
+            pass.set_bind_group(0, &links_bg, &[]);
+            // Instance counts are u32; past that many links the diagram shows the first 4G.
+            pass.draw(0..6, 0..links.min(u32::MAX as u64) as u32);
+        }
+        pass.set_pipeline(&self.heat.pipeline);
+        pass.set_bind_group(0, &thumbs_bg, &[]);
+        pass.draw(0..6, 0..thumbs.len() as u32);
+        if !biases.is_empty() {
+            pass.set_pipeline(&self.bias.pipeline);
+            pass.set_bind_group(0, &bias_bg, &[]);
+            pass.draw(0..6, 0..biases.len() as u32);
+        }
+        pass.set_bind_group(0, &field_bg, &[]);
+        pass.set_pipeline(&self.heat.pipeline);
+        pass.draw(0..6, 0..1);
+        if !points.is_empty() {
+            let f = layout.field;
+            pass.set_scissor_rect(
+                f.x as u32,
+                f.y as u32,
+                (f.w as u32).min(width - f.x as u32),
+                (f.h as u32).min(height - f.y as u32),
+            );
+            pass.set_pipeline(&self.points.pipeline);
+            pass.set_bind_group(0, &points_bg, &[]);
+            pass.draw(0..6, 0..points.len() as u32);
+        }
+        Ok(())
+    }
+
+    /// Renders `scene` offscreen and returns tight RGBA8 rows.
+    pub fn render_rgba(ctx: &GpuContext, width: u32, height: u32, scene: &Scene<'_>) -> Result<Vec<u8>, GpuError> {
+        let max = ctx.device.limits().max_texture_dimension_2d;
+        if width == 0 || height == 0 || width > max || height > max {
+            return Err(GpuError::TooLarge(format!(
+                "an image of {width}x{height} (this device allows 1 to {max} per side)"
+            )));
+        }
+        let format = wgpu::TextureFormat::Rgba8Unorm;
+        let mut renderer = Renderer::new(ctx, format);
+        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("offscreen frame"),
+            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut enc =
+            ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("offscreen frame") });
+        renderer.encode(ctx, &mut enc, &view, width, height, scene)?;
+        ctx.queue.submit([enc.finish()]);
+        readback::read_rgba8(ctx, &texture)
+    }
+}

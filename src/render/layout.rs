@@ -1,0 +1,123 @@
+//! Where everything goes in a picture of a given size: the network diagram on the left (a
+//! column of features, one per hidden layer, the output node), the output field on the right.
+//! Pure arithmetic, shared by the offscreen renderer and (later) the window, and testable alone.
+
+use crate::gpu::types::ColumnLayout;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn to_array(self) -> [f32; 4] {
+        [self.x, self.y, self.w, self.h]
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.x && x < self.right() && y >= self.y && y < self.bottom()
+    }
+}
+
+/// Thumbnail side the original uses (its node boxes are 30 px; a little larger reads better).
+const MAX_NODE: f32 = 48.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub width: u32,
+    pub height: u32,
+    /// The output heatmap, a square (integer pixels, so the field is computed 1:1).
+    pub field: Rect,
+    /// The area of the network diagram.
+    pub network: Rect,
+    /// Column 0: the seven features; then each hidden layer; last: the output node.
+    pub columns: Vec<ColumnLayout>,
+    pub counts: Vec<usize>,
+}
+
+impl Layout {
+    pub fn new(width: u32, height: u32, hidden: &[usize], feature_rows: usize) -> Self {
+        let (w, h) = (width as f32, height as f32);
+        let margin = (0.03 * w.min(h)).round().max(4.0);
+        let side = (h - 2.0 * margin).min(0.42 * w).max(1.0).floor();
+        let field = Rect { x: (w - margin - side).floor(), y: ((h - side) / 2.0).floor(), w: side, h: side };
+        let network =
+            Rect { x: margin, y: margin, w: (field.x - 2.0 * margin).max(1.0), h: (h - 2.0 * margin).max(1.0) };
+
+        let counts: Vec<usize> =
+            std::iter::once(feature_rows).chain(hidden.iter().copied()).chain(std::iter::once(1)).collect();
+        let pitch = network.w / counts.len() as f32;
+        let base = (pitch * 0.45).min(MAX_NODE * (h / 800.0).max(1.0));
+        let columns = counts
+            .iter()
+            .enumerate()
+            .map(|(c, &n)| {
+                let n = n.max(1) as f32;
+                // Shrink nodes until the column fits; the pitch leaves a quarter of a node free.
+                let size = base.min(network.h / (n * 1.25)).max(0.5);
+                let dy = if n > 1.0 { (size * 1.25).min(network.h / n).max(size) } else { 0.0 };
+                let total = (n - 1.0) * dy + size;
+                ColumnLayout {
+                    x: network.x + c as f32 * pitch + (pitch - size) / 2.0,
+                    y0: network.y + (network.h - total) / 2.0,
+                    dy,
+                    size,
+                }
+            })
+            .collect();
+        Layout { width, height, field, network, columns, counts }
+    }
+
+    /// The square of node `row` in column `col`.
+    pub fn node(&self, col: usize, row: usize) -> Rect {
+        let c = &self.columns[col];
+        Rect { x: c.x, y: c.y0 + row as f32 * c.dy, w: c.size, h: c.size }
+    }
+
+    /// The bias mark beside node `row` of column `col` (hidden and output columns).
+    pub fn bias_mark(&self, col: usize, row: usize) -> Rect {
+        let n = self.node(col, row);
+        let s = (n.w * 0.22).max(1.0);
+        Rect { x: n.x - s - (n.w * 0.06).max(0.5), y: n.bottom() - s, w: s, h: s }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fit_and_do_not_overlap_the_field() {
+        for (w, h, shape) in
+            [(1280, 800, vec![4, 2]), (3840, 2160, vec![8; 6]), (640, 400, vec![1024, 1024, 1024]), (300, 200, vec![])]
+        {
+            let l = Layout::new(w, h, &shape, 7);
+            assert_eq!(l.columns.len(), shape.len() + 2);
+            assert!(l.field.x >= l.network.right(), "{w}x{h}");
+            assert!(l.field.right() <= w as f32 && l.field.bottom() <= h as f32);
+            for (c, &n) in l.counts.iter().enumerate() {
+                let first = l.node(c, 0);
+                let last = l.node(c, n - 1);
+                assert!(
+                    first.y >= l.network.y - 0.01 && last.bottom() <= l.network.bottom() + 0.01,
+                    "{w}x{h} column {c}"
+                );
+                assert!(first.right() <= l.field.x, "{w}x{h} column {c}");
+                if n > 1 {
+                    assert!(l.node(c, 1).y >= first.bottom() - 0.01, "nodes overlap in column {c}");
+                }
+            }
+        }
+    }
+}
