@@ -65,7 +65,9 @@ impl Layout {
             .map(|(c, &n)| {
                 let n = n.max(1) as f32;
                 // Shrink nodes until the column fits; the pitch leaves a quarter of a node free.
-                let size = base.min(network.h / (n * 1.25)).max(0.5);
+                // Past one node per pixel they go sub-pixel: the column stays whole, and the
+                // wide-layer view (level of detail) is a later step.
+                let size = base.min(network.h / (n * 1.25));
                 let dy = if n > 1.0 { (size * 1.25).min(network.h / n).max(size) } else { 0.0 };
                 let total = (n - 1.0) * dy + size;
                 ColumnLayout {
