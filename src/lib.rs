@@ -4,6 +4,7 @@
 //! `nn` is the CPU training core (no GPU, no UI), `data` the datasets and features, `state` the
 //! user-visible experiment and its playground links, `session` one seeded run of an experiment.
 
+pub mod app;
 pub mod cli;
 pub mod data;
 pub mod gpu;
@@ -12,4 +13,6 @@ pub mod nn;
 pub mod render;
 pub mod seedrandom;
 pub mod session;
+pub mod sim;
 pub mod state;
+pub mod ui;

@@ -112,3 +112,111 @@ fn link_prints_the_canonical_link_and_keeps_unknown_keys() {
     assert!(stdout(&out).trim().ends_with("hideText=false&future=1&noise_hide=true"), "{}", stdout(&out));
     assert!(stderr(&out).contains("future"), "unknown key warned about: {}", stderr(&out));
 }
+
+/// An X display for window tests: the session's own (DISPLAY set), or a private Xvfb that lives
+/// as long as this value. `None` (after a loud SKIPPED line) when there is neither, unless
+/// REQUIRE_GPU=1, where that is a failure.
+struct Display {
+    name: String,
+    xvfb: Option<std::process::Child>,
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.xvfb {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn display() -> Option<Display> {
+    if let Ok(name) = std::env::var("DISPLAY")
+        && !name.is_empty()
+    {
+        return Some(Display { name, xvfb: None });
+    }
+    let required = std::env::var("REQUIRE_GPU").is_ok_and(|v| v == "1");
+    // A display number no one holds; the screen is large enough for a 4K window.
+    for n in (0..40).map(|i| 90 + (std::process::id() as usize + i) % 400) {
+        if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            continue;
+        }
+        let spawned = Command::new("Xvfb")
+            .args([&format!(":{n}"), "-screen", "0", "3840x2160x24", "-nolisten", "tcp"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let mut child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(!required, "REQUIRE_GPU=1 but Xvfb cannot start: {e} (apt-get install xvfb)");
+                eprintln!("\n*** SKIPPED: window tests need DISPLAY or Xvfb: {e} ***\n");
+                return None;
+            }
+        };
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(20) {
+            if std::path::Path::new(&socket).exists() {
+                return Some(Display { name: format!(":{n}"), xvfb: Some(child) });
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                break; // lost a race for that number: try the next
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("could not start Xvfb on any display number");
+}
+
+/// The real window under X: plays 120 frames, saves what it shows, prints its statistics.
+#[test]
+fn window_plays_frames_and_saves_a_screenshot() {
+    let Some(display) = display() else { return };
+    let dir = std::env::temp_dir().join(format!("hidden-layers-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let shot = dir.join("window.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_hidden-layers"))
+        .args(["dataset=xor&networkShape=5,3&seed=smoke", "--frames", "120", "--size", "800x600", "--screenshot"])
+        .arg(&shot)
+        .env("DISPLAY", &display.name)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_RUNTIME_DIR", &dir)
+        .output()
+        .expect("run the window");
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let last = stdout(&out).lines().last().unwrap_or_default().to_string();
+    let stats: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("not JSON: {last}: {e}"));
+    assert_eq!(stats["frames"].as_u64(), Some(120), "{last}");
+    assert!(stats["epochs"].as_u64().is_some_and(|e| e > 0), "epochs advanced: {last}");
+    assert!(num(&stats["frame_ms_median"]) > 0.0 && num(&stats["frame_ms_p99"]) >= num(&stats["frame_ms_median"]));
+
+    let (w, h, rgba) = hidden_layers::render::image::read_png(&shot).expect("the screenshot is a PNG");
+    assert_eq!((w, h), (800, 600), "the window's size");
+    let mut colours = std::collections::HashSet::new();
+    let (mut orange, mut blue) = (0, 0);
+    for px in rgba.chunks_exact(4) {
+        colours.insert([px[0], px[1], px[2]]);
+        // The field's two ends: orange (#f59322) and blue (#0877bd), allowing for blending.
+        if px[0] > 200 && px[2] < 120 && px[1] > 100 && px[1] < 190 {
+            orange += 1;
+        }
+        if px[2] > 150 && px[0] < 90 {
+            blue += 1;
+        }
+    }
+    assert!(colours.len() > 200, "not blank: {} colours", colours.len());
+    assert!(orange > 500 && blue > 500, "the field shows both classes: {orange} orange, {blue} blue pixels");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A bad SOURCE is refused before any window opens (no display needed).
+#[test]
+fn window_refuses_a_bad_source() {
+    let out = bin(&["batchSize=0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("batchSize=0"), "{}", stderr(&out));
+}

@@ -213,6 +213,7 @@ mod frame {
             discretize: s.experiment.discretize,
             domain: DEFAULT_DOMAIN,
             path: ForwardPath::Auto,
+            generation: None,
         };
         Some(Renderer::render_rgba(ctx, w, h, &scene).expect("render"))
     }

@@ -24,6 +24,16 @@ use thiserror::Error;
 pub struct Cli {
     /// A playground link or hash to open.
     pub source: Option<String>,
+    /// Play for N displayed frames, then exit and print one JSON line of frame statistics.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub frames: Option<u64>,
+    /// Save what the window shows to exactly this PNG path before exiting (with --frames: after
+    /// the last frame; otherwise: when the window is closed).
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<std::path::PathBuf>,
+    /// Window size in physical pixels.
+    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "1280x800")]
+    pub size: (u32, u32),
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -186,6 +196,8 @@ pub enum CliError {
     Gpu(#[from] crate::gpu::GpuError),
     #[error("could not encode the PNG: {0}")]
     Png(#[from] png::EncodingError),
+    #[error(transparent)]
+    App(#[from] crate::app::AppError),
 }
 
 impl CliError {
@@ -193,7 +205,8 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Source(_) | CliError::Network(_) => 2,
-            CliError::Io(_) | CliError::Write { .. } | CliError::Gpu(_) | CliError::Png(_) => 1,
+            CliError::App(crate::app::AppError::Network(_)) => 2,
+            CliError::Io(_) | CliError::Write { .. } | CliError::Gpu(_) | CliError::Png(_) | CliError::App(_) => 1,
         }
     }
 }
@@ -227,12 +240,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             bench::field(size, budget, seconds, &shapes, !no_cpu)
         }
         None => {
-            // The window arrives with the GPU issues; until then a SOURCE is checked and the
-            // help tells what can be done headless.
-            Source::resolve(cli.source.as_deref())?;
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            println!("\nThe interactive window is not built yet; use `train`, `link` or `bench`.");
+            let experiment = Source::resolve(cli.source.as_deref())?;
+            let opts = crate::app::WindowOptions {
+                experiment,
+                frames: cli.frames,
+                screenshot: cli.screenshot,
+                size: cli.size,
+            };
+            let stats = crate::app::run(opts)?;
+            if cli.frames.is_some() {
+                println!("{}", stats.to_json());
+            }
             Ok(())
         }
     }

@@ -25,6 +25,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         discretize: session.experiment.discretize,
         domain: DEFAULT_DOMAIN,
         path: args.forward.into(),
+        generation: None,
     };
     let rgba = Renderer::render_rgba(&ctx, w, h, &scene)?;
     let png = image::encode_png(w, h, &rgba)?;

@@ -37,20 +37,37 @@ pub fn read_f32(ctx: &GpuContext, src: &wgpu::Buffer, count: usize) -> Result<Ve
     Ok(bytemuck::cast_slice(&bytes).to_vec())
 }
 
-/// An RGBA8 texture's pixels as tight rows (width * 4 bytes each).
-pub fn read_rgba8(ctx: &GpuContext, texture: &wgpu::Texture) -> Result<Vec<u8>, GpuError> {
+/// A texture copy encoded into a command buffer, to be read once that buffer is submitted. The
+/// window uses it to read its surface texture back in the same submission that draws it,
+/// before presenting.
+pub struct PendingImage {
+    staging: wgpu::Buffer,
+    width: u32,
+    height: u32,
+    padded: u32,
+    bgra: bool,
+}
+
+/// Encodes a copy of an 8-bit RGBA or BGRA `texture` (which needs COPY_SRC) into `enc`.
+pub fn copy_texture(
+    ctx: &GpuContext,
+    enc: &mut wgpu::CommandEncoder,
+    texture: &wgpu::Texture,
+) -> Result<PendingImage, GpuError> {
+    use wgpu::TextureFormat as F;
+    let bgra = match texture.format() {
+        F::Rgba8Unorm | F::Rgba8UnormSrgb => false,
+        F::Bgra8Unorm | F::Bgra8UnormSrgb => true,
+        other => return Err(GpuError::Readback(format!("cannot read back a {other:?} texture as RGBA8"))),
+    };
     let (w, h) = (texture.width(), texture.height());
-    let tight = w * 4;
-    let padded = tight.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
-    let len = padded as u64 * h as u64;
+    let padded = (w * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
     let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("texture readback"),
-        size: len,
+        size: padded as u64 * h as u64,
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     });
-    let mut enc =
-        ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("texture readback") });
     enc.copy_texture_to_buffer(
         texture.as_image_copy(),
         wgpu::TexelCopyBufferInfo {
@@ -59,11 +76,36 @@ pub fn read_rgba8(ctx: &GpuContext, texture: &wgpu::Texture) -> Result<Vec<u8>, 
         },
         wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
     );
-    ctx.queue.submit([enc.finish()]);
-    let bytes = map_read(ctx, &staging, len)?;
-    let mut out = Vec::with_capacity((tight * h) as usize);
-    for row in bytes.chunks_exact(padded as usize) {
-        out.extend_from_slice(&row[..tight as usize]);
+    Ok(PendingImage { staging, width: w, height: h, padded, bgra })
+}
+
+impl PendingImage {
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
     }
-    Ok(out)
+
+    /// Waits for the copy (its commands must have been submitted) and returns tight RGBA8 rows.
+    pub fn finish(self, ctx: &GpuContext) -> Result<Vec<u8>, GpuError> {
+        let tight = (self.width * 4) as usize;
+        let bytes = map_read(ctx, &self.staging, self.padded as u64 * self.height as u64)?;
+        let mut out = Vec::with_capacity(tight * self.height as usize);
+        for row in bytes.chunks_exact(self.padded as usize) {
+            out.extend_from_slice(&row[..tight]);
+        }
+        if self.bgra {
+            for px in out.chunks_exact_mut(4) {
+                px.swap(0, 2);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An RGBA8 (or BGRA8) texture's pixels as tight RGBA8 rows (width * 4 bytes each).
+pub fn read_rgba8(ctx: &GpuContext, texture: &wgpu::Texture) -> Result<Vec<u8>, GpuError> {
+    let mut enc =
+        ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("texture readback") });
+    let pending = copy_texture(ctx, &mut enc, texture)?;
+    ctx.queue.submit([enc.finish()]);
+    pending.finish(ctx)
 }

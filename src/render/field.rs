@@ -247,6 +247,11 @@ impl FieldBuffers {
     pub fn weights(&self) -> Option<&wgpu::Buffer> {
         self.weights.as_ref()
     }
+
+    /// The uploaded network's layout (its `weights` are left empty: they live on the GPU).
+    pub fn packed(&self) -> Option<&PackedNetwork> {
+        self.packed.as_ref()
+    }
 }
 
 /// What one encoded pass covers.
@@ -359,7 +364,8 @@ impl FieldEngine {
             ctx.queue.write_buffer(w, 0, bytemuck::cast_slice(&packed.weights));
             ctx.queue.write_buffer(l, 0, bytemuck::cast_slice(&packed.layers));
         }
-        bufs.packed = Some(packed);
+        // The kernels need only the descriptors; a wide network's weights need not stay twice.
+        bufs.packed = Some(PackedNetwork { weights: Vec::new(), ..packed });
     }
 
     /// Encodes the output field over `grid` into `bufs.field` (grid pixels, row-major). One

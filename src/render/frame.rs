@@ -9,7 +9,7 @@
 use super::field::{
     FEATURE_ROWS, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID, thumbnail_grid,
 };
-use super::layout::Layout;
+use super::layout::{Layout, Rect};
 use crate::data::{Feature, FeatureSet, Point};
 use crate::gpu::types::{
     BiasInstance, ColumnLayout, HeatmapInstance, LinkLayer, LinkStyle, PointInstance, PointStyle, View,
@@ -27,6 +27,9 @@ pub struct Scene<'a> {
     pub discretize: bool,
     pub domain: [f64; 4],
     pub path: ForwardPath,
+    /// Identifies the network's weights: a frame with the same generation as the last one
+    /// neither re-uploads them nor recomputes a field it already has. `None`: always upload.
+    pub generation: Option<u64>,
 }
 
 /// Timings and sizes of the last frame's work, for benchmarks and the window's status line.
@@ -151,6 +154,11 @@ pub struct Renderer {
     columns: Dynamic,
     bias_instances: Dynamic,
     pub stats: FrameStats,
+    /// The generation of the uploaded weights, and a counter bumped by every upload.
+    uploaded: Option<(Option<u64>, u64)>,
+    /// What the field and thumbnail buffers hold now: (upload counter, field size, thumbnail
+    /// side, path, domain).
+    computed: Option<(u64, u32, u32, u32, ForwardPath, [u64; 4])>,
 }
 
 const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE;
@@ -210,11 +218,14 @@ impl Renderer {
             columns: Dynamic::new("columns", STORAGE),
             bias_instances: Dynamic::new("bias marks", STORAGE),
             stats: FrameStats::default(),
+            uploaded: None,
+            computed: None,
         }
     }
 
     /// Encodes the whole frame into `target` (a view of a texture of `self.format`, `width` x
-    /// `height`).
+    /// `height`), the picture filling `area` of it; the rest is cleared to white.
+    #[allow(clippy::too_many_arguments)]
     pub fn encode(
         &mut self,
         ctx: &GpuContext,
@@ -222,11 +233,26 @@ impl Renderer {
         target: &wgpu::TextureView,
         width: u32,
         height: u32,
+        area: Rect,
         scene: &Scene<'_>,
-    ) -> Result<(), GpuError> {
+    ) -> Result<Layout, GpuError> {
         let net = scene.network;
-        let layout = Layout::new(width, height, &net.hidden_shape(), FEATURE_ROWS);
-        let packed = PackedNetwork::new(net, scene.features);
+        let layout = Layout::within(area, width, height, &net.hidden_shape(), FEATURE_ROWS);
+        // Upload only weights the GPU does not have yet (every frame while training, never
+        // while paused).
+        let upload = match (self.uploaded, scene.generation) {
+            (Some((Some(had), _)), Some(now)) => had != now,
+            _ => true,
+        };
+        if upload {
+            let count = self.uploaded.map_or(0, |(_, c)| c + 1);
+            self.engine.upload(ctx, &mut self.bufs, PackedNetwork::new(net, scene.features));
+            self.uploaded = Some((scene.generation, count));
+        }
+        let upload_count = self.uploaded.map_or(0, |(_, c)| c);
+        let Some(packed) = self.bufs.packed().cloned() else {
+            return Err(GpuError::Readback("forward-pass buffers missing".into()));
+        };
         let thumb = thumbnail_grid(ctx, &packed, THUMB_GRID);
         let input_rows: Vec<u32> = Feature::ALL
             .iter()
@@ -319,15 +345,18 @@ impl Renderer {
             max_width: (min_size * 0.2).clamp(1.0, 10.0),
             min_width: (min_size * 0.03).clamp(0.3, 1.0),
             // Thousands of overlapping links would be a solid block: fade them with density.
-            alpha: (10.0 / densest).clamp(0.03, 0.85),
+            alpha: (10.0f32 / densest).clamp(0.03, 0.85),
             input_rows: std::array::from_fn(|i| input_rows.get(i).copied().unwrap_or(0)),
         };
         let view = View { size: [width as f32, height as f32], srgb_target: self.format.is_srgb() as u32, _pad: 0 };
 
-        // Compute: field and thumbnails.
-        self.engine.upload(ctx, &mut self.bufs, packed);
-        self.engine.encode_field(ctx, enc, &mut self.bufs, &grid, scene.path)?;
-        self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
+        // Compute: field and thumbnails, unless the buffers already hold exactly these.
+        let key = (upload_count, fw, fh, thumb, scene.path, scene.domain.map(f64::to_bits));
+        if self.computed != Some(key) {
+            self.engine.encode_field(ctx, enc, &mut self.bufs, &grid, scene.path)?;
+            self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
+            self.computed = Some(key);
+        }
         self.stats = FrameStats { field_pixels: grid.pixels(), thumb_grid: thumb, links };
 
         let view_buf = self.view.write(ctx, bytemuck::bytes_of(&view)).clone();
@@ -405,7 +434,8 @@ impl Renderer {
             pass.set_bind_group(0, &points_bg, &[]);
             pass.draw(0..6, 0..points.len() as u32);
         }
-        Ok(())
+        drop(pass);
+        Ok(layout)
     }
 
     /// Renders `scene` offscreen and returns tight RGBA8 rows.
@@ -431,7 +461,8 @@ impl Renderer {
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut enc =
             ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("offscreen frame") });
-        renderer.encode(ctx, &mut enc, &view, width, height, scene)?;
+        let area = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+        renderer.encode(ctx, &mut enc, &view, width, height, area, scene)?;
         ctx.queue.submit([enc.finish()]);
         readback::read_rgba8(ctx, &texture)
     }

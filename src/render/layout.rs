@@ -47,13 +47,25 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The whole target.
     pub fn new(width: u32, height: u32, hidden: &[usize], feature_rows: usize) -> Self {
-        let (w, h) = (width as f32, height as f32);
+        let area = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+        Self::within(area, width, height, hidden, feature_rows)
+    }
+
+    /// Only `area` of a `width` x `height` target (the part the window's panels leave free).
+    pub fn within(area: Rect, width: u32, height: u32, hidden: &[usize], feature_rows: usize) -> Self {
+        let (w, h) = (area.w.max(1.0), area.h.max(1.0));
         let margin = (0.03 * w.min(h)).round().max(4.0);
         let side = (h - 2.0 * margin).min(0.42 * w).max(1.0).floor();
-        let field = Rect { x: (w - margin - side).floor(), y: ((h - side) / 2.0).floor(), w: side, h: side };
-        let network =
-            Rect { x: margin, y: margin, w: (field.x - 2.0 * margin).max(1.0), h: (h - 2.0 * margin).max(1.0) };
+        let field =
+            Rect { x: (area.x + w - margin - side).floor(), y: (area.y + (h - side) / 2.0).floor(), w: side, h: side };
+        let network = Rect {
+            x: area.x + margin,
+            y: area.y + margin,
+            w: (field.x - area.x - 2.0 * margin).max(1.0),
+            h: (h - 2.0 * margin).max(1.0),
+        };
 
         let counts: Vec<usize> =
             std::iter::once(feature_rows).chain(hidden.iter().copied()).chain(std::iter::once(1)).collect();

@@ -1,0 +1,472 @@
+//! The trainer thread: owns the [`Session`], takes [`Command`]s, publishes immutable
+//! [`Snapshot`]s. The UI never touches the network; the frame only ever reads the newest
+//! snapshot, so a wide network that needs a second per epoch never stalls a frame.
+//!
+//! Pace: like the original, one epoch per displayed frame while playing. Each `FrameTick` adds
+//! `speed` epochs of budget (a fraction trains every few frames); budget does not pile up beyond
+//! one tick's worth, so a slow network simply trains at its own rate.
+
+use crate::nn::{NnError, TrainPath};
+use crate::session::{Losses, Session};
+use crate::state::Experiment;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What a change of settings asks of the run, following the original's rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Display only (show test data, discretize, hidden controls...): nothing restarts.
+    None,
+    /// The learning rate: applied on the fly, training continues.
+    Params,
+    /// Network or training structure (activation, regularization and its rate, batch size,
+    /// features, shape, initZero): new weights from the ongoing random stream, paused.
+    Reset,
+    /// The data (dataset, problem, noise, train ratio): a new seed drawn from the stream, new
+    /// points, new weights, paused.
+    Data,
+    /// The seed itself was edited: everything regenerates from it, as when opening a link.
+    Reseed,
+}
+
+impl Change {
+    pub fn between(old: &Experiment, new: &Experiment) -> Change {
+        if old.seed != new.seed {
+            return Change::Reseed;
+        }
+        if old.active_dataset() != new.active_dataset()
+            || old.problem != new.problem
+            || old.noise != new.noise
+            || old.perc_train_data != new.perc_train_data
+        {
+            return Change::Data;
+        }
+        if old.activation != new.activation
+            || old.regularization != new.regularization
+            || old.regularization_rate != new.regularization_rate
+            || old.batch_size != new.batch_size
+            || old.features != new.features
+            || old.network_shape != new.network_shape
+            || old.init_zero != new.init_zero
+        {
+            return Change::Reset;
+        }
+        if old.learning_rate != new.learning_rate {
+            return Change::Params;
+        }
+        Change::None
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Play,
+    Pause,
+    TogglePlay,
+    /// One epoch, then paused (the original's step button).
+    Step,
+    /// New weights from the ongoing stream, paused.
+    Reset,
+    /// New data from a fresh seed drawn from the stream (the original's "regenerate").
+    Regenerate,
+    SetExperiment(Box<Experiment>),
+    /// Epochs per displayed frame (0.25 = one every four frames).
+    SetSpeed(f64),
+    /// A frame was displayed: while playing, adds `speed` epochs of budget.
+    FrameTick,
+    Shutdown,
+}
+
+/// The trainer's published state. Immutable: a new one replaces it.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Bumps whenever anything below changes.
+    pub generation: u64,
+    /// Bumps when the points change (new upload for the point layer).
+    pub data_generation: u64,
+    pub experiment: Experiment,
+    pub network: crate::nn::Network,
+    pub data: Arc<crate::data::DataSplit>,
+    pub epoch: usize,
+    pub losses: Losses,
+    pub playing: bool,
+    pub speed: f64,
+    /// Measured over the last second of training.
+    pub epochs_per_second: f64,
+}
+
+/// Losses travel on their own channel so the chart misses none, even when the UI skips
+/// snapshots. `Restart` clears the chart (a reset).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum HistoryEvent {
+    Restart(Losses),
+    Epoch(Losses),
+}
+
+pub struct Sim {
+    commands: Sender<Command>,
+    latest: Arc<Mutex<Arc<Snapshot>>>,
+    history: Receiver<HistoryEvent>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The toFixed(5) form the original gives a seed drawn from its stream.
+fn seed_from(rng: &mut crate::seedrandom::Arc4) -> String {
+    format!("{:.5}", rng.next_f64())
+}
+
+struct Worker {
+    session: Session,
+    playing: bool,
+    speed: f64,
+    budget: f64,
+    generation: u64,
+    data_generation: u64,
+    data: Arc<crate::data::DataSplit>,
+    latest: Arc<Mutex<Arc<Snapshot>>>,
+    history: Sender<HistoryEvent>,
+    rate_window: (Instant, usize),
+    epochs_per_second: f64,
+    /// Wakes the window (an idle event loop sleeps until something happens).
+    notify: Option<Box<dyn Fn() + Send>>,
+}
+
+impl Worker {
+    fn publish(&mut self) {
+        self.generation += 1;
+        let snap = Snapshot {
+            generation: self.generation,
+            data_generation: self.data_generation,
+            experiment: self.session.experiment.clone(),
+            network: self.session.network.clone(),
+            data: self.data.clone(),
+            epoch: self.session.epoch,
+            losses: self.session.history.last().copied().unwrap_or(Losses {
+                epoch: 0,
+                train: f64::NAN,
+                test: f64::NAN,
+            }),
+            playing: self.playing,
+            speed: self.speed,
+            epochs_per_second: self.epochs_per_second,
+        };
+        if let Ok(mut slot) = self.latest.lock() {
+            *slot = Arc::new(snap);
+        }
+        if let Some(n) = &self.notify {
+            n();
+        }
+    }
+
+    fn restart_history(&mut self) {
+        if let Some(l) = self.session.history.last() {
+            let _ = self.history.send(HistoryEvent::Restart(*l));
+        }
+    }
+
+    fn new_data(&mut self, seed: String) -> Result<(), NnError> {
+        let mut exp = self.session.experiment.clone();
+        exp.seed = seed;
+        self.session = Session::new(exp, TrainPath::Auto)?;
+        self.data = Arc::new(self.session.data.clone());
+        self.data_generation += 1;
+        self.playing = false;
+        self.restart_history();
+        Ok(())
+    }
+
+    fn reset(&mut self) -> Result<(), NnError> {
+        self.session.reset()?;
+        self.playing = false;
+        self.restart_history();
+        Ok(())
+    }
+
+    /// Applies one command; returns false on shutdown.
+    fn handle(&mut self, cmd: Command) -> bool {
+        let result = match cmd {
+            Command::Play => {
+                self.playing = true;
+                Ok(())
+            }
+            Command::Pause => {
+                self.playing = false;
+                Ok(())
+            }
+            Command::TogglePlay => {
+                self.playing = !self.playing;
+                Ok(())
+            }
+            Command::Step => {
+                self.playing = false;
+                self.train_one();
+                Ok(())
+            }
+            Command::Reset => self.reset(),
+            Command::Regenerate => {
+                let seed = seed_from(&mut self.session.rng);
+                self.new_data(seed)
+            }
+            Command::SetExperiment(exp) => {
+                let change = Change::between(&self.session.experiment, &exp);
+                let seed = exp.seed.clone();
+                let old = std::mem::replace(&mut self.session.experiment, *exp);
+                let r = match change {
+                    Change::None | Change::Params => Ok(()),
+                    Change::Reset => self.reset(),
+                    Change::Data => {
+                        let seed = seed_from(&mut self.session.rng);
+                        self.new_data(seed)
+                    }
+                    Change::Reseed => self.new_data(seed),
+                };
+                if r.is_err() {
+                    // The UI validates shapes; should one still fail, keep the old settings.
+                    self.session.experiment = old;
+                }
+                r
+            }
+            Command::SetSpeed(s) => {
+                self.speed = s.max(0.0);
+                Ok(())
+            }
+            Command::FrameTick => {
+                if self.playing {
+                    self.budget = (self.budget + self.speed).min(self.speed.max(1.0));
+                }
+                Ok(())
+            }
+            Command::Shutdown => return false,
+        };
+        if let Err(e) = result {
+            eprintln!("warning: {e}");
+        }
+        true
+    }
+
+    fn train_one(&mut self) {
+        let l = self.session.step();
+        let _ = self.history.send(HistoryEvent::Epoch(l));
+        let (since, n) = &mut self.rate_window;
+        *n += 1;
+        let dt = since.elapsed().as_secs_f64();
+        if dt >= 1.0 {
+            self.epochs_per_second = *n as f64 / dt;
+            self.rate_window = (Instant::now(), 0);
+        }
+    }
+
+    fn run(mut self, commands: Receiver<Command>) {
+        loop {
+            let mut changed = false;
+            // Block while there is nothing to train; otherwise just drain what is queued.
+            let first = if self.playing && self.budget >= 1.0 {
+                commands.try_recv().ok()
+            } else {
+                match commands.recv_timeout(Duration::from_millis(500)) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            if let Some(c) = first {
+                let is_tick = c == Command::FrameTick;
+                if !self.handle(c) {
+                    return;
+                }
+                changed |= !is_tick;
+                while let Ok(c) = commands.try_recv() {
+                    let is_tick = c == Command::FrameTick;
+                    if !self.handle(c) {
+                        return;
+                    }
+                    changed |= !is_tick;
+                }
+            }
+            // Train this tick's budget, publishing at least every 30 ms so a long budget still
+            // shows progress.
+            let start = Instant::now();
+            while self.playing && self.budget >= 1.0 {
+                self.budget -= 1.0;
+                self.train_one();
+                changed = true;
+                if start.elapsed() > Duration::from_millis(30) {
+                    break;
+                }
+            }
+            if !self.playing {
+                self.budget = 0.0;
+                self.rate_window = (Instant::now(), 0);
+            }
+            if changed {
+                self.publish();
+            }
+        }
+    }
+}
+
+impl Sim {
+    pub fn start(experiment: Experiment) -> Result<Sim, NnError> {
+        Self::start_inner(experiment, None)
+    }
+
+    /// Like [`Sim::start`], calling `notify` (from the trainer thread) after every publish.
+    pub fn start_with_notify(experiment: Experiment, notify: impl Fn() + Send + 'static) -> Result<Sim, NnError> {
+        Self::start_inner(experiment, Some(Box::new(notify)))
+    }
+
+    fn start_inner(experiment: Experiment, notify: Option<Box<dyn Fn() + Send>>) -> Result<Sim, NnError> {
+        let session = Session::new(experiment, TrainPath::Auto)?;
+        let (tx, rx) = channel();
+        let (htx, hrx) = channel();
+        let data = Arc::new(session.data.clone());
+        let placeholder = Snapshot {
+            generation: 0,
+            data_generation: 0,
+            experiment: session.experiment.clone(),
+            network: session.network.clone(),
+            data: data.clone(),
+            epoch: 0,
+            losses: session.history[0],
+            playing: false,
+            speed: 1.0,
+            epochs_per_second: 0.0,
+        };
+        let latest = Arc::new(Mutex::new(Arc::new(placeholder)));
+        let _ = htx.send(HistoryEvent::Restart(session.history[0]));
+        let worker = Worker {
+            session,
+            playing: false,
+            speed: 1.0,
+            budget: 0.0,
+            generation: 0,
+            data_generation: 0,
+            data,
+            latest: latest.clone(),
+            history: htx,
+            rate_window: (Instant::now(), 0),
+            epochs_per_second: 0.0,
+            notify,
+        };
+        let thread = std::thread::Builder::new()
+            .name("trainer".into())
+            .spawn(move || worker.run(rx))
+            .map_err(|e| NnError::Parts(format!("could not start the trainer thread: {e}")))?;
+        Ok(Sim { commands: tx, latest, history: hrx, thread: Some(thread) })
+    }
+
+    pub fn send(&self, cmd: Command) {
+        let _ = self.commands.send(cmd);
+    }
+
+    /// The newest snapshot (cheap: an `Arc` clone).
+    pub fn latest(&self) -> Arc<Snapshot> {
+        match self.latest.lock() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Loss events since the last call.
+    pub fn drain_history(&self) -> Vec<HistoryEvent> {
+        self.history.try_iter().collect()
+    }
+
+    /// Waits (up to `timeout`) until a snapshot newer than `generation` is published.
+    pub fn wait_newer(&self, generation: u64, timeout: Duration) -> Arc<Snapshot> {
+        let start = Instant::now();
+        loop {
+            let s = self.latest();
+            if s.generation > generation || start.elapsed() > timeout {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exp() -> Experiment {
+        Experiment::with_seed("sim")
+    }
+
+    #[test]
+    fn reseeding_rules_follow_the_original() {
+        let base = exp();
+        let with = |f: &dyn Fn(&mut Experiment)| {
+            let mut e = base.clone();
+            f(&mut e);
+            Change::between(&base, &e)
+        };
+        assert_eq!(with(&|_| {}), Change::None);
+        assert_eq!(with(&|e| e.show_test_data = true), Change::None);
+        assert_eq!(with(&|e| e.discretize = true), Change::None);
+        assert_eq!(with(&|e| e.learning_rate = 0.1), Change::Params);
+        assert_eq!(with(&|e| e.activation = crate::nn::Activation::Relu), Change::Reset);
+        assert_eq!(with(&|e| e.batch_size = 3), Change::Reset);
+        assert_eq!(with(&|e| e.network_shape.push(3)), Change::Reset);
+        assert_eq!(with(&|e| e.regularization_rate = 0.1), Change::Reset);
+        assert_eq!(with(&|e| e.features.set(crate::data::Feature::SinX, true)), Change::Reset);
+        assert_eq!(with(&|e| e.noise = 10.0), Change::Data);
+        assert_eq!(with(&|e| e.perc_train_data = 70.0), Change::Data);
+        assert_eq!(with(&|e| e.dataset = crate::data::Dataset::Xor), Change::Data);
+        assert_eq!(with(&|e| e.problem = crate::state::Problem::Regression), Change::Data);
+        // The inactive problem's dataset is kept but changes nothing.
+        assert_eq!(with(&|e| e.reg_dataset = crate::data::Dataset::RegGauss), Change::None);
+        assert_eq!(with(&|e| e.seed = "other".into()), Change::Reseed);
+    }
+
+    #[test]
+    fn data_changes_draw_the_new_seed_from_the_stream() {
+        let sim = Sim::start(exp()).unwrap();
+        let before = sim.latest();
+        let mut e = before.experiment.clone();
+        e.noise = 20.0;
+        sim.send(Command::SetExperiment(Box::new(e)));
+        let after = sim.wait_newer(before.generation, Duration::from_secs(10));
+        // The same actions from the same link give the same seed: the stream is deterministic.
+        let mut s = Session::new(exp(), TrainPath::Auto).unwrap();
+        assert_eq!(after.experiment.seed, seed_from(&mut s.rng));
+        assert_eq!(after.experiment.noise, 20.0);
+        assert_ne!(after.data_generation, before.data_generation);
+        assert!(!after.playing);
+    }
+
+    #[test]
+    fn ticks_pace_training_and_step_pauses() {
+        let sim = Sim::start(exp()).unwrap();
+        sim.send(Command::Play);
+        let mut g = 0;
+        for _ in 0..5 {
+            sim.send(Command::FrameTick);
+            g = sim.wait_newer(g, Duration::from_secs(10)).generation;
+        }
+        let s = sim.wait_newer(0, Duration::from_secs(10));
+        assert!(s.epoch >= 1 && s.epoch <= 5, "one epoch per tick at speed 1: {}", s.epoch);
+        sim.send(Command::Step);
+        let s2 = sim.wait_newer(s.generation, Duration::from_secs(10));
+        assert!(!s2.playing);
+        let history = sim.drain_history();
+        assert!(matches!(history[0], HistoryEvent::Restart(_)));
+        let epochs = history.iter().filter(|h| matches!(h, HistoryEvent::Epoch(_))).count();
+        assert_eq!(epochs, s2.epoch, "the chart sees every epoch");
+        sim.send(Command::Reset);
+        let s3 = sim.wait_newer(s2.generation, Duration::from_secs(10));
+        assert_eq!(s3.epoch, 0);
+        assert_ne!(s3.network, s2.network, "reset draws new weights");
+    }
+}

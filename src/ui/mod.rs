@@ -1,0 +1,200 @@
+//! The controls, in egui. The UI edits its own copy of the experiment and turns what changed
+//! into [`Command`]s for the trainer; it never touches the network or the GPU. The pure rules
+//! (limits, presets, layer and neuron arithmetic, shortcuts) live in [`rules`] and are tested
+//! alone; `tests.rs` drives the real panels through egui without a window.
+//!
+//! The window's layout follows the original: a top bar (run controls and training settings),
+//! the data panel on the left, the output panel on the right, and between them the
+//! visualisation, which our own GPU pipelines draw. This module only overlays that middle
+//! area with its labels and buttons, placed with the same [`Layout`] arithmetic the renderer
+//! uses.
+
+mod controls;
+mod network;
+pub mod rules;
+#[cfg(test)]
+mod tests;
+mod widgets;
+
+use crate::data::Dataset;
+use crate::render::layout::Layout;
+use crate::session::Losses;
+use crate::sim::{Command, HistoryEvent, Snapshot};
+use crate::state::Experiment;
+use egui::{Color32, Rect};
+use rules::Shortcut;
+
+pub const ORANGE: Color32 = Color32::from_rgb(245, 147, 34);
+pub const BLUE: Color32 = Color32::from_rgb(8, 119, 189);
+pub const GREY: Color32 = Color32::from_rgb(232, 234, 235);
+
+/// Points above the diagram kept for its headings and the layer buttons.
+pub const HEADER: f32 = 76.0;
+
+/// What the frame should do besides sending commands.
+#[derive(Default, Debug)]
+pub struct UiOutput {
+    pub commands: Vec<Command>,
+    /// The area left for the visualisation, in points (headings excluded).
+    pub viz: Option<Rect>,
+    pub toggle_fullscreen: bool,
+    pub leave_fullscreen: bool,
+}
+
+pub struct Ui {
+    /// The settings being edited; sent to the trainer when they differ from `sent`.
+    pub exp: Experiment,
+    sent: Experiment,
+    seed_text: String,
+    pub speed: f64,
+    chart: Vec<Losses>,
+    pub show_help: bool,
+    thumbs: Vec<(Dataset, egui::TextureHandle)>,
+    frames_per_second: f64,
+    last_frame: Option<std::time::Instant>,
+    /// Wheel travel over a layer's neuron count not yet turned into neurons.
+    wheel: f32,
+}
+
+impl Ui {
+    pub fn new(exp: Experiment) -> Self {
+        Ui {
+            seed_text: exp.seed.clone(),
+            sent: exp.clone(),
+            exp,
+            speed: 1.0,
+            chart: Vec::new(),
+            show_help: false,
+            thumbs: Vec::new(),
+            frames_per_second: 0.0,
+            last_frame: None,
+            wheel: 0.0,
+        }
+    }
+
+    /// The loss chart's points (epoch 0 first).
+    pub fn chart(&self) -> &[Losses] {
+        &self.chart
+    }
+
+    /// Takes the trainer's state as the truth (it may have drawn a new seed, for instance).
+    fn sync(&mut self, snap: &Snapshot) {
+        if snap.experiment != self.sent {
+            // Keep edits the trainer has not seen yet; adopt everything it decided itself.
+            if self.exp == self.sent {
+                self.exp = snap.experiment.clone();
+            }
+            if self.seed_text == self.sent.seed {
+                self.seed_text = snap.experiment.seed.clone();
+            }
+            self.sent = snap.experiment.clone();
+        }
+    }
+
+    pub fn absorb(&mut self, events: Vec<HistoryEvent>) {
+        for e in events {
+            match e {
+                HistoryEvent::Restart(l) => {
+                    self.chart.clear();
+                    self.chart.push(l);
+                }
+                HistoryEvent::Epoch(l) => self.chart.push(l),
+            }
+        }
+    }
+
+    /// Draws every panel and returns what the user asked for.
+    pub fn show(&mut self, ctx: &egui::Context, root: &mut egui::Ui, snap: &Snapshot) -> UiOutput {
+        let now = std::time::Instant::now();
+        if let Some(t) = self.last_frame {
+            let dt = (now - t).as_secs_f64();
+            if dt > 0.0 {
+                // A smoothed rate; the first frames converge quickly.
+                let w = if self.frames_per_second == 0.0 { 1.0 } else { 0.1 };
+                self.frames_per_second += w * (1.0 / dt - self.frames_per_second);
+            }
+        }
+        self.last_frame = Some(now);
+        self.sync(snap);
+        if self.thumbs.is_empty() {
+            self.thumbs = widgets::dataset_thumbnails(ctx);
+        }
+        let mut out = UiOutput::default();
+        self.shortcuts(ctx, &mut out);
+
+        egui::Panel::top("controls").show(root, |ui| self.top_bar(ui, snap, &mut out));
+        egui::Panel::left("data").resizable(false).exact_size(236.0).show(root, |ui| self.data_panel(ui, &mut out));
+        egui::Panel::right("output").resizable(false).exact_size(256.0).show(root, |ui| self.output_panel(ui, snap));
+        egui::CentralPanel::no_frame().show(root, |ui| {
+            out.viz = Some(self.network_overlay(ui, snap));
+        });
+        if self.show_help {
+            let mut open = true;
+            egui::Window::new("Keys").collapsible(false).resizable(false).open(&mut open).show(ctx, |ui| {
+                egui::Grid::new("keys").num_columns(2).spacing([16.0, 4.0]).show(ui, |ui| {
+                    for (k, what) in rules::HELP {
+                        ui.strong(k);
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+            });
+            self.show_help &= open;
+        }
+
+        if self.exp != self.sent {
+            out.commands.push(Command::SetExperiment(Box::new(self.exp.clone())));
+            self.sent = self.exp.clone();
+        }
+        out
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context, out: &mut UiOutput) {
+        // Shortcuts never fire while a text field has focus.
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let pressed: Vec<Shortcut> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Key { key, pressed: true, repeat: false, modifiers, .. } => {
+                        rules::shortcut(*key, *modifiers)
+                    }
+                    egui::Event::Text(t) if t == "?" => Some(Shortcut::Help),
+                    _ => None,
+                })
+                .collect()
+        });
+        for s in pressed {
+            match s {
+                Shortcut::PlayPause => out.commands.push(Command::TogglePlay),
+                Shortcut::Step => out.commands.push(Command::Step),
+                Shortcut::Reset => out.commands.push(Command::Reset),
+                Shortcut::Fullscreen => out.toggle_fullscreen = true,
+                Shortcut::LeaveFullscreen => {
+                    out.leave_fullscreen = true;
+                    self.show_help = false;
+                }
+                Shortcut::Help => self.show_help = !self.show_help,
+            }
+        }
+    }
+}
+
+/// The visualisation's area in points (below the headings) as the renderer's pixel rectangle.
+pub fn viz_area(rect: Rect, ppp: f32) -> crate::render::layout::Rect {
+    crate::render::layout::Rect {
+        x: rect.min.x * ppp,
+        y: rect.min.y * ppp,
+        w: rect.width() * ppp,
+        h: rect.height() * ppp,
+    }
+}
+
+/// The diagram's layout for the visualisation's area in points (the renderer works in pixels):
+/// the same arithmetic the frame uses, so controls line up with what is drawn.
+pub fn viz_layout(rect: Rect, ppp: f32, hidden: &[usize]) -> Layout {
+    let (w, h) = ((rect.max.x * ppp) as u32, (rect.max.y * ppp) as u32);
+    Layout::within(viz_area(rect, ppp), w, h, hidden, crate::render::field::FEATURE_ROWS)
+}

@@ -1,0 +1,141 @@
+//! What egui adds over the GPU-drawn visualisation: headings, the hidden-layer and per-layer
+//! neuron buttons, and the feature labels that toggle inputs (as the original, a click on a
+//! feature's label or thumbnail turns it on or off).
+
+use super::rules::{add_layer, add_neuron, remove_layer, remove_neuron};
+use super::{HEADER, Ui, viz_layout};
+use crate::data::Feature;
+use crate::render::layout;
+use crate::sim::Snapshot;
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Vec2};
+
+/// Wheel travel (points) per neuron added or removed.
+const WHEEL_STEP: f32 = 24.0;
+/// Points left of the diagram for the feature labels.
+const LABELS: f32 = 44.0;
+
+impl Ui {
+    /// Draws the overlay into the central panel and returns the area left for the picture.
+    pub(super) fn network_overlay(&mut self, ui: &mut egui::Ui, snap: &Snapshot) -> Rect {
+        let full = ui.max_rect();
+        // Headings above, the feature labels' room on the left.
+        let viz = Rect::from_min_max(full.min + Vec2::new(LABELS, HEADER), full.max);
+        if viz.height() < 40.0 || viz.width() < 80.0 {
+            return viz;
+        }
+        let ppp = ui.ctx().pixels_per_point();
+        let hidden = snap.network.hidden_shape();
+        let layout = viz_layout(viz, ppp, &hidden);
+        let pts =
+            |r: layout::Rect| Rect::from_min_size(Pos2::new(r.x / ppp, r.y / ppp), Vec2::new(r.w / ppp, r.h / ppp));
+        let centre_x = |col: usize| {
+            let c = &layout.columns[col];
+            (c.x + c.size / 2.0) / ppp
+        };
+        let text = ui.visuals().text_color();
+        let weak = ui.visuals().weak_text_color();
+        let painter = ui.painter().clone();
+        let heading = FontId::proportional(13.0);
+        let row1 = full.min.y + 14.0;
+
+        // Features: heading and clickable labels.
+        painter.text(Pos2::new(centre_x(0), row1), Align2::CENTER_CENTER, "FEATURES", heading.clone(), text);
+        for (row, f) in Feature::ALL.iter().enumerate() {
+            let node = pts(layout.node(0, row));
+            let on = self.exp.features.contains(*f);
+            let font = FontId::proportional((node.height() * 0.45).clamp(9.0, 14.0));
+            let galley = painter.layout_no_wrap(f.label().to_string(), font, if on { text } else { weak });
+            let label_pos = Pos2::new(node.left() - 6.0 - galley.size().x, node.center().y - galley.size().y / 2.0);
+            let label = Rect::from_min_size(label_pos, galley.size());
+            painter.galley(label_pos, galley, text);
+            let resp = ui
+                .interact(label.union(node), ui.scope_id().with(("feature", row)), Sense::click())
+                .on_hover_text(format!("{} is {}: click to turn it {}", f.label(), on_off(on), on_off(!on)));
+            if resp.hovered() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                painter.rect_stroke(node.expand(1.5), 0.0, (1.5, Color32::BLACK), egui::StrokeKind::Outside);
+            }
+            if resp.clicked() {
+                self.exp.features.set(*f, !on);
+            }
+        }
+
+        // Hidden layers: +/- layers under one heading, then +/- neurons over each column.
+        let last = layout.columns.len() - 1;
+        let (a, b) = if hidden.is_empty() { (centre_x(0), centre_x(last)) } else { (centre_x(1), centre_x(last - 1)) };
+        let mid = (a + b) / 2.0;
+        let n = self.exp.network_shape.len();
+        let title = format!("{n} HIDDEN LAYER{}", if n == 1 { "" } else { "S" });
+        let title_w = painter.layout_no_wrap(title.clone(), heading.clone(), text).size().x;
+        painter.text(Pos2::new(mid, row1), Align2::CENTER_CENTER, title, heading.clone(), text);
+        let bsize = Vec2::new(22.0, 20.0);
+        let plus = Rect::from_center_size(Pos2::new(mid + title_w / 2.0 + 18.0, row1), bsize);
+        let minus = Rect::from_center_size(Pos2::new(mid + title_w / 2.0 + 44.0, row1), bsize);
+        if ui.put(plus, egui::Button::new("+")).on_hover_text("Add a hidden layer").clicked() {
+            add_layer(&mut self.exp.network_shape);
+        }
+        if ui.put(minus, egui::Button::new("-")).on_hover_text("Remove the last hidden layer").clicked() {
+            remove_layer(&mut self.exp.network_shape);
+        }
+        let pitch = if layout.columns.len() > 1 { (centre_x(1) - centre_x(0)).abs() } else { 80.0 };
+        let cell_w = (pitch - 4.0).clamp(16.0, 64.0);
+        let bw = ((cell_w - 4.0) / 2.0).clamp(10.0, 24.0);
+        for l in 0..n.min(hidden.len()) {
+            let x = centre_x(l + 1);
+            let y = full.min.y + 40.0;
+            let plus = Rect::from_center_size(Pos2::new(x - bw / 2.0 - 2.0, y), Vec2::new(bw, 18.0));
+            let minus = Rect::from_center_size(Pos2::new(x + bw / 2.0 + 2.0, y), Vec2::new(bw, 18.0));
+            if ui.put(plus, egui::Button::new("+").small()).on_hover_text("Add a neuron").clicked() {
+                add_neuron(&mut self.exp.network_shape, l);
+            }
+            if ui.put(minus, egui::Button::new("-").small()).on_hover_text("Remove a neuron").clicked() {
+                remove_neuron(&mut self.exp.network_shape, l);
+            }
+            let count = self.exp.network_shape[l];
+            let label = if pitch >= 58.0 {
+                format!("{count} neuron{}", if count == 1 { "" } else { "s" })
+            } else {
+                count.to_string()
+            };
+            let y2 = full.min.y + 60.0;
+            painter.text(Pos2::new(x, y2), Align2::CENTER_CENTER, label, FontId::proportional(11.0), text);
+            // The wheel over a layer's count adds or removes neurons.
+            let cell = Rect::from_center_size(Pos2::new(x, (y + y2) / 2.0), Vec2::new(cell_w, 44.0));
+            let resp = ui.interact(cell, ui.scope_id().with(("layer", l)), Sense::hover());
+            if resp.hovered() {
+                self.wheel += ui.input(|i| wheel_travel(&i.events));
+                while self.wheel >= WHEEL_STEP {
+                    self.wheel -= WHEEL_STEP;
+                    add_neuron(&mut self.exp.network_shape, l);
+                }
+                while self.wheel <= -WHEEL_STEP {
+                    self.wheel += WHEEL_STEP;
+                    remove_neuron(&mut self.exp.network_shape, l);
+                }
+            }
+        }
+
+        let field = pts(layout.field);
+        painter.text(Pos2::new(field.center().x, row1), Align2::CENTER_CENTER, "OUTPUT", heading, text);
+        viz
+    }
+}
+
+/// Vertical wheel travel in points in `events` (a line, a notch of a mouse wheel, is one step).
+fn wheel_travel(events: &[egui::Event]) -> f32 {
+    events
+        .iter()
+        .map(|e| match e {
+            egui::Event::MouseWheel { unit, delta, .. } => match unit {
+                egui::MouseWheelUnit::Point => delta.y,
+                egui::MouseWheelUnit::Line => delta.y * WHEEL_STEP,
+                egui::MouseWheelUnit::Page => delta.y * WHEEL_STEP * 8.0,
+            },
+            _ => 0.0,
+        })
+        .sum()
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
