@@ -20,7 +20,7 @@ use crate::render::frame::{Renderer, Scene};
 use crate::render::image;
 use crate::sim::{Command, Sim};
 use crate::state::Experiment;
-use crate::ui::{Ui, UiOutput};
+use crate::ui::{Ui, UiOutput, rules};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -132,6 +132,7 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
         hidden: false,
         last_tick: Instant::now(),
         repaint_at: None,
+        auto_zoom: 1.0,
     };
     event_loop.run_app(&mut app)?;
     if let Some(e) = app.error.take() {
@@ -176,6 +177,9 @@ struct App {
     last_tick: Instant,
     /// When egui asked to be repainted next.
     repaint_at: Option<Instant>,
+    /// The window-size part of the UI scale last applied (see [`rules::fit_zoom`]); what the
+    /// user adds with Ctrl +/- is kept as a factor on top.
+    auto_zoom: f32,
 }
 
 /// The display's pace when no frames are drawn.
@@ -236,6 +240,15 @@ impl App {
         );
         eprintln!("hidden-layers: drawing with {}", ctx.describe());
         Ok(Gfx { window, surface, config, surface_copyable, ctx, renderer, egui_renderer, egui_state })
+    }
+
+    /// Re-fits the UI scale to the window, keeping the user's own zoom on top of it.
+    fn fit_zoom(&mut self, size: PhysicalSize<u32>, scale_factor: f64) {
+        let native = scale_factor as f32;
+        let fit = rules::fit_zoom(size.width as f32 / native, size.height as f32 / native);
+        let user = self.egui.zoom_factor() / self.auto_zoom;
+        self.auto_zoom = fit;
+        self.egui.set_zoom_factor(fit * user);
     }
 
     fn tick(&mut self) {
@@ -443,6 +456,7 @@ impl ApplicationHandler<Wake> for App {
         match self.create(event_loop) {
             Ok(gfx) => {
                 gfx.window.request_redraw();
+                self.fit_zoom(gfx.window.inner_size(), gfx.window.scale_factor());
                 self.gfx = Some(gfx);
             }
             Err(e) => self.fail(event_loop, e),
@@ -474,6 +488,8 @@ impl ApplicationHandler<Wake> for App {
                     gfx.config.height = size.height;
                     gfx.surface.configure(&gfx.ctx.device, &gfx.config);
                     gfx.window.request_redraw();
+                    let scale = gfx.window.scale_factor();
+                    self.fit_zoom(size, scale);
                 }
             }
             WindowEvent::Occluded(occluded) => {

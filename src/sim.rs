@@ -95,6 +95,9 @@ pub struct Snapshot {
     pub speed: f64,
     /// Measured over the last second of training.
     pub epochs_per_second: f64,
+    /// How many `SetExperiment` commands the trainer has applied: the UI knows from it whether
+    /// `experiment` already reflects all of its edits or is still an older state.
+    pub edits: u64,
 }
 
 /// Losses travel on their own channel so the chart misses none, even when the UI skips
@@ -129,6 +132,7 @@ struct Worker {
     history: Sender<HistoryEvent>,
     rate_window: (Instant, usize),
     epochs_per_second: f64,
+    edits: u64,
     /// Wakes the window (an idle event loop sleeps until something happens).
     notify: Option<Box<dyn Fn() + Send>>,
 }
@@ -151,6 +155,7 @@ impl Worker {
             playing: self.playing,
             speed: self.speed,
             epochs_per_second: self.epochs_per_second,
+            edits: self.edits,
         };
         if let Ok(mut slot) = self.latest.lock() {
             *slot = Arc::new(snap);
@@ -210,6 +215,7 @@ impl Worker {
                 self.new_data(seed)
             }
             Command::SetExperiment(exp) => {
+                self.edits += 1;
                 let change = Change::between(&self.session.experiment, &exp);
                 let seed = exp.seed.clone();
                 let old = std::mem::replace(&mut self.session.experiment, *exp);
@@ -333,6 +339,7 @@ impl Sim {
             playing: false,
             speed: 1.0,
             epochs_per_second: 0.0,
+            edits: 0,
         };
         let latest = Arc::new(Mutex::new(Arc::new(placeholder)));
         let _ = htx.send(HistoryEvent::Restart(session.history[0]));
@@ -348,6 +355,7 @@ impl Sim {
             history: htx,
             rate_window: (Instant::now(), 0),
             epochs_per_second: 0.0,
+            edits: 0,
             notify,
         };
         let thread = std::thread::Builder::new()

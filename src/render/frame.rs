@@ -237,6 +237,9 @@ impl Renderer {
         scene: &Scene<'_>,
     ) -> Result<Layout, GpuError> {
         let net = scene.network;
+        // A caller's area (the window's free panel space) never reaches past the target, even
+        // in the one frame where a new UI scale and the old panel sizes disagree.
+        let area = area.clamped(width as f32, height as f32);
         let layout = Layout::within(area, width, height, &net.hidden_shape(), FEATURE_ROWS);
         // Upload only weights the GPU does not have yet (every frame while training, never
         // while paused).
@@ -422,14 +425,12 @@ impl Renderer {
         pass.set_bind_group(0, &field_bg, &[]);
         pass.set_pipeline(&self.heat.pipeline);
         pass.draw(0..6, 0..1);
-        if !points.is_empty() {
-            let f = layout.field;
-            pass.set_scissor_rect(
-                f.x as u32,
-                f.y as u32,
-                (f.w as u32).min(width - f.x as u32),
-                (f.h as u32).min(height - f.y as u32),
-            );
+        // Points stay inside the field (a point at the domain's edge would spill over).
+        let f = layout.field;
+        let (fx, fy) = ((f.x.max(0.0) as u32).min(width), (f.y.max(0.0) as u32).min(height));
+        let (sw, sh) = ((f.w as u32).min(width - fx), (f.h as u32).min(height - fy));
+        if !points.is_empty() && sw > 0 && sh > 0 {
+            pass.set_scissor_rect(fx, fy, sw, sh);
             pass.set_pipeline(&self.points.pipeline);
             pass.set_bind_group(0, &points_bg, &[]);
             pass.draw(0..6, 0..points.len() as u32);

@@ -25,6 +25,13 @@ impl Rect {
         self.y + self.h
     }
 
+    /// This rectangle cut to `[0, w] x [0, h]` (at least one pixel wide and high).
+    pub fn clamped(self, w: f32, h: f32) -> Rect {
+        let x = self.x.clamp(0.0, (w - 1.0).max(0.0));
+        let y = self.y.clamp(0.0, (h - 1.0).max(0.0));
+        Rect { x, y, w: self.w.min(w - x).max(1.0), h: self.h.min(h - y).max(1.0) }
+    }
+
     pub fn contains(&self, x: f32, y: f32) -> bool {
         x >= self.x && x < self.right() && y >= self.y && y < self.bottom()
     }

@@ -45,6 +45,8 @@ pub struct Ui {
     /// The settings being edited; sent to the trainer when they differ from `sent`.
     pub exp: Experiment,
     sent: Experiment,
+    /// `SetExperiment` commands sent so far (compared with [`Snapshot::edits`]).
+    edits_sent: u64,
     seed_text: String,
     pub speed: f64,
     chart: Vec<Losses>,
@@ -61,6 +63,7 @@ impl Ui {
         Ui {
             seed_text: exp.seed.clone(),
             sent: exp.clone(),
+            edits_sent: 0,
             exp,
             speed: 1.0,
             chart: Vec::new(),
@@ -77,9 +80,10 @@ impl Ui {
         &self.chart
     }
 
-    /// Takes the trainer's state as the truth (it may have drawn a new seed, for instance).
+    /// Takes the trainer's state as the truth (it may have drawn a new seed, for instance), but
+    /// only once it has applied every edit sent: an older snapshot must not undo a click.
     fn sync(&mut self, snap: &Snapshot) {
-        if snap.experiment != self.sent {
+        if snap.edits == self.edits_sent && snap.experiment != self.sent {
             // Keep edits the trainer has not seen yet; adopt everything it decided itself.
             if self.exp == self.sent {
                 self.exp = snap.experiment.clone();
@@ -145,6 +149,7 @@ impl Ui {
         if self.exp != self.sent {
             out.commands.push(Command::SetExperiment(Box::new(self.exp.clone())));
             self.sent = self.exp.clone();
+            self.edits_sent += 1;
         }
         out
     }

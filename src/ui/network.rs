@@ -39,7 +39,9 @@ impl Ui {
         let row1 = full.min.y + 14.0;
 
         // Features: heading and clickable labels.
-        painter.text(Pos2::new(centre_x(0), row1), Align2::CENTER_CENTER, "FEATURES", heading.clone(), text);
+        let feat_w = painter.layout_no_wrap("FEATURES".into(), heading.clone(), text).size().x;
+        let feat_x = centre_x(0).max(full.min.x + 4.0 + feat_w / 2.0);
+        painter.text(Pos2::new(feat_x, row1), Align2::CENTER_CENTER, "FEATURES", heading.clone(), text);
         for (row, f) in Feature::ALL.iter().enumerate() {
             let node = pts(layout.node(0, row));
             let on = self.exp.features.contains(*f);
@@ -51,6 +53,7 @@ impl Ui {
             let resp = ui
                 .interact(label.union(node), ui.scope_id().with(("feature", row)), Sense::click())
                 .on_hover_text(format!("{} is {}: click to turn it {}", f.label(), on_off(on), on_off(!on)));
+            resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, f.label()));
             if resp.hovered() {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 painter.rect_stroke(node.expand(1.5), 0.0, (1.5, Color32::BLACK), egui::StrokeKind::Outside);
@@ -65,12 +68,25 @@ impl Ui {
         let (a, b) = if hidden.is_empty() { (centre_x(0), centre_x(last)) } else { (centre_x(1), centre_x(last - 1)) };
         let mid = (a + b) / 2.0;
         let n = self.exp.network_shape.len();
-        let title = format!("{n} HIDDEN LAYER{}", if n == 1 { "" } else { "S" });
-        let title_w = painter.layout_no_wrap(title.clone(), heading.clone(), text).size().x;
-        painter.text(Pos2::new(mid, row1), Align2::CENTER_CENTER, title, heading.clone(), text);
+        // The layer heading with its +/- sits over the hidden columns, between the FEATURES and
+        // OUTPUT headings; in a narrow window it shortens rather than overlapping them.
+        let field = pts(layout.field);
+        let out_w = painter.layout_no_wrap("OUTPUT".into(), heading.clone(), text).size().x;
+        let (lo, hi) = (feat_x + feat_w / 2.0 + 10.0, field.center().x - out_w / 2.0 - 10.0);
         let bsize = Vec2::new(22.0, 20.0);
-        let plus = Rect::from_center_size(Pos2::new(mid + title_w / 2.0 + 18.0, row1), bsize);
-        let minus = Rect::from_center_size(Pos2::new(mid + title_w / 2.0 + 44.0, row1), bsize);
+        let buttons_w = 2.0 * bsize.x + 10.0;
+        let plural = if n == 1 { "" } else { "S" };
+        let titles = [format!("{n} HIDDEN LAYER{plural}"), format!("{n} LAYER{plural}"), n.to_string()];
+        let (title, title_w) = titles
+            .iter()
+            .map(|t| (t.clone(), painter.layout_no_wrap(t.clone(), heading.clone(), text).size().x))
+            .find(|(_, w)| w + buttons_w <= hi - lo)
+            .unwrap_or_else(|| (n.to_string(), 8.0));
+        let group = title_w + buttons_w;
+        let left = (mid - group / 2.0).min(hi - group).max(lo);
+        painter.text(Pos2::new(left, row1), Align2::LEFT_CENTER, title, heading.clone(), text);
+        let plus = Rect::from_min_size(Pos2::new(left + title_w + 6.0, row1 - bsize.y / 2.0), bsize);
+        let minus = plus.translate(Vec2::new(bsize.x + 4.0, 0.0));
         if ui.put(plus, egui::Button::new("+")).on_hover_text("Add a hidden layer").clicked() {
             add_layer(&mut self.exp.network_shape);
         }
@@ -80,7 +96,9 @@ impl Ui {
         let pitch = if layout.columns.len() > 1 { (centre_x(1) - centre_x(0)).abs() } else { 80.0 };
         let cell_w = (pitch - 4.0).clamp(16.0, 64.0);
         let bw = ((cell_w - 4.0) / 2.0).clamp(10.0, 24.0);
-        for l in 0..n.min(hidden.len()) {
+        // The buttons above may just have changed the shape: the trainer's (drawn) network and
+        // the edited one can differ for a frame.
+        for l in 0..self.exp.network_shape.len().min(hidden.len()) {
             let x = centre_x(l + 1);
             let y = full.min.y + 40.0;
             let plus = Rect::from_center_size(Pos2::new(x - bw / 2.0 - 2.0, y), Vec2::new(bw, 18.0));
@@ -115,7 +133,6 @@ impl Ui {
             }
         }
 
-        let field = pts(layout.field);
         painter.text(Pos2::new(field.center().x, row1), Align2::CENTER_CENTER, "OUTPUT", heading, text);
         viz
     }

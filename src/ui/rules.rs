@@ -82,6 +82,16 @@ pub fn remove_neuron(shape: &mut [usize], layer: usize) -> bool {
     }
 }
 
+/// The UI scale that fits a window of `w` x `h` logical points: 1 from about 1100x690 (where
+/// every control fits) to 1600x1000, growing beyond, so that a fullscreen 4K projector shows the
+/// same composition as a laptop rather than tiny controls around a huge field, and shrinking
+/// below (to 0.6 at most), so that a small window still shows everything.
+pub fn fit_zoom(w: f32, h: f32) -> f32 {
+    let grow = (w / 1600.0).min(h / 1000.0).max(1.0);
+    let shrink = (w / 1100.0).min(h / 690.0).min(1.0);
+    (grow * shrink).clamp(0.6, 4.0)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shortcut {
     PlayPause,
@@ -156,6 +166,17 @@ mod tests {
         assert!(LEARNING_RATES.windows(2).all(|w| w[0] < w[1]));
         assert_eq!((LEARNING_RATES[0], LEARNING_RATES[10]), (0.00001, 10.0), "the issue's range");
         assert_eq!((REG_RATES[0], REG_RATES[9]), (0.0, 10.0));
+    }
+
+    #[test]
+    fn zoom_fits_big_windows_only() {
+        assert_eq!(fit_zoom(1280.0, 800.0), 1.0);
+        assert_eq!(fit_zoom(1920.0, 1080.0), 1.08);
+        assert!((fit_zoom(3840.0, 2160.0) - 2.16).abs() < 1e-6);
+        assert_eq!(fit_zoom(1100.0, 690.0), 1.0);
+        assert!((fit_zoom(800.0, 500.0) - 500.0 / 690.0).abs() < 1e-6, "small windows shrink the UI");
+        assert_eq!(fit_zoom(320.0, 240.0), 0.6, "but not without limit");
+        assert_eq!(fit_zoom(1e5, 1e5), 4.0);
     }
 
     #[test]

@@ -1,1 +1,250 @@
+//! The real panels, driven through egui without a window: widgets are found by their
+//! accessibility labels (egui's AccessKit tree), clicked with pointer events, and the commands
+//! the UI produces are checked.
 
+use super::*;
+use crate::nn::TrainPath;
+use crate::session::Session;
+use crate::sim::Snapshot;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
+use std::sync::Arc;
+
+struct Harness {
+    ctx: egui::Context,
+    ui: Ui,
+    snap: Snapshot,
+    time: f64,
+    /// Widgets of the last frame: label and bounds.
+    widgets: Vec<(String, egui::Rect)>,
+}
+
+impl Harness {
+    fn new(link: &str) -> Self {
+        let exp = Experiment::from_link(link).expect("link").experiment;
+        let mut session = Session::new(exp.clone(), TrainPath::Auto).expect("session");
+        let snap = Snapshot {
+            generation: 0,
+            data_generation: 0,
+            experiment: exp.clone(),
+            network: session.network.clone(),
+            data: Arc::new(session.data.clone()),
+            epoch: 0,
+            losses: session.losses(),
+            playing: false,
+            speed: 1.0,
+            epochs_per_second: 0.0,
+            edits: 0,
+        };
+        let ctx = egui::Context::default();
+        ctx.enable_accesskit();
+        let mut h = Harness { ctx, ui: Ui::new(exp), snap, time: 0.0, widgets: Vec::new() };
+        // Two frames: egui sizes some widgets on the first.
+        h.frame(Vec::new());
+        h.frame(Vec::new());
+        h
+    }
+
+    fn frame(&mut self, events: Vec<Event>) -> UiOutput {
+        self.time += 1.0 / 60.0;
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(Pos2::ZERO, Vec2::new(1280.0, 800.0))),
+            time: Some(self.time),
+            events,
+            ..Default::default()
+        };
+        let mut out = UiOutput::default();
+        let ctx = self.ctx.clone();
+        let (ui, snap) = (&mut self.ui, &self.snap);
+        let mut full = self.ctx.run_ui(raw, |root| out = ui.show(&ctx, root, snap));
+        // No renderer here: the texture updates go nowhere.
+        full.textures_delta.clear();
+        if let Some(update) = full.platform_output.accesskit_update {
+            self.widgets = update
+                .nodes
+                .iter()
+                .filter_map(|(_, node)| {
+                    let label = node.label().or(node.value())?.to_string();
+                    let b = node.bounds()?;
+                    Some((
+                        label,
+                        egui::Rect::from_min_max(
+                            Pos2::new(b.x0 as f32, b.y0 as f32),
+                            Pos2::new(b.x1 as f32, b.y1 as f32),
+                        ),
+                    ))
+                })
+                .collect();
+        }
+        out
+    }
+
+    /// Every widget labelled `label`, top to bottom, then left to right.
+    fn all(&self, label: &str) -> Vec<egui::Rect> {
+        let mut v: Vec<egui::Rect> = self.widgets.iter().filter(|(l, _)| l == label).map(|(_, r)| *r).collect();
+        v.sort_by(|a, b| (a.min.y, a.min.x).partial_cmp(&(b.min.y, b.min.x)).expect("finite"));
+        v
+    }
+
+    fn find(&self, label: &str) -> egui::Rect {
+        let v = self.all(label);
+        assert_eq!(v.len(), 1, "one widget labelled {label:?}; widgets: {:?}", self.labels());
+        v[0]
+    }
+
+    fn labels(&self) -> Vec<&str> {
+        self.widgets.iter().map(|(l, _)| l.as_str()).collect()
+    }
+
+    /// Moves there, presses and releases the primary button; returns the output of the
+    /// release frame merged with the press frame's.
+    fn click_at(&mut self, pos: Pos2) -> UiOutput {
+        self.frame(vec![Event::PointerMoved(pos)]);
+        let press =
+            |pressed| Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE };
+        let mut out = self.frame(vec![press(true)]);
+        let release = self.frame(vec![press(false)]);
+        out.commands.extend(release.commands);
+        out.toggle_fullscreen |= release.toggle_fullscreen;
+        out
+    }
+
+    fn click(&mut self, label: &str) -> UiOutput {
+        let r = self.find(label);
+        self.click_at(r.center())
+    }
+
+    fn key(&mut self, key: Key) -> UiOutput {
+        let ev = |pressed| Event::Key { key, physical_key: None, pressed, repeat: false, modifiers: Modifiers::NONE };
+        let out = self.frame(vec![ev(true)]);
+        self.frame(vec![ev(false)]);
+        out
+    }
+}
+
+fn shape_sent(out: &UiOutput) -> Option<Vec<usize>> {
+    out.commands.iter().rev().find_map(|c| match c {
+        Command::SetExperiment(e) => Some(e.network_shape.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn buttons_produce_their_commands() {
+    let mut h = Harness::new("seed=ui");
+    assert_eq!(h.click("Play").commands, vec![Command::TogglePlay]);
+    assert_eq!(h.click("Step").commands, vec![Command::Step]);
+    assert_eq!(h.click("Reset").commands, vec![Command::Reset]);
+    assert_eq!(h.click("Regenerate").commands, vec![Command::Regenerate]);
+    // An untouched frame sends nothing.
+    assert!(h.frame(Vec::new()).commands.is_empty());
+}
+
+#[test]
+fn keys_produce_commands_but_not_while_typing() {
+    let mut h = Harness::new("seed=ui");
+    assert_eq!(h.key(Key::Space).commands, vec![Command::TogglePlay]);
+    assert_eq!(h.key(Key::ArrowRight).commands, vec![Command::Step]);
+    assert_eq!(h.key(Key::S).commands, vec![Command::Step]);
+    assert_eq!(h.key(Key::R).commands, vec![Command::Reset]);
+    assert!(h.key(Key::F).toggle_fullscreen);
+    assert!(h.key(Key::F11).toggle_fullscreen);
+    assert!(h.key(Key::Escape).leave_fullscreen);
+    h.frame(vec![Event::Text("?".into())]);
+    assert!(h.ui.show_help, "? opens the key help");
+
+    // Focus the seed field: the same keys now type instead.
+    let seed = h.find("ui");
+    h.click_at(seed.center());
+    assert!(h.ctx.egui_wants_keyboard_input(), "the seed field has focus");
+    for k in [Key::Space, Key::R, Key::S, Key::F] {
+        let out = h.key(k);
+        assert!(out.commands.is_empty() && !out.toggle_fullscreen, "{k:?} fired while typing");
+    }
+    // Typing a new seed and pressing Enter sends it.
+    h.frame(vec![Event::Text("7".into())]);
+    let out = h.key(Key::Enter);
+    let sent = out.commands.iter().find_map(|c| match c {
+        Command::SetExperiment(e) => Some(e.seed.clone()),
+        _ => None,
+    });
+    assert!(sent.is_some_and(|s| s.contains('7')), "{:?}", out.commands);
+}
+
+#[test]
+fn layer_and_neuron_buttons_and_wheel() {
+    let mut h = Harness::new("seed=ui&networkShape=4,2");
+    let plus = h.all("+");
+    let minus = h.all("-");
+    // The hidden-layer +/- sit on the heading row, above one +/- per layer.
+    assert_eq!((plus.len(), minus.len()), (3, 3), "{:?}", h.labels());
+    assert_eq!(shape_sent(&h.click_at(plus[0].center())), Some(vec![4, 2, 2]));
+    // The trainer has not published the edit yet: its older snapshot must not undo it.
+    assert!(h.frame(Vec::new()).commands.is_empty());
+    assert_eq!(h.ui.exp.network_shape, vec![4, 2, 2]);
+    assert_eq!(shape_sent(&h.click_at(minus[0].center())), Some(vec![4, 2]));
+    // Layer buttons: below the heading, left to right.
+    let (p1, m2) = (plus[1], minus[2]);
+    assert_eq!(shape_sent(&h.click_at(p1.center())), Some(vec![5, 2]));
+    assert_eq!(shape_sent(&h.click_at(m2.center())), Some(vec![5, 1]));
+    // A layer keeps one neuron.
+    assert_eq!(shape_sent(&h.click_at(m2.center())), None);
+
+    // The wheel over the first layer's count: one notch, one neuron.
+    let over = Pos2::new(p1.center().x + 4.0, p1.bottom() + 12.0);
+    h.frame(vec![Event::PointerMoved(over)]);
+    let wheel = |dy: f32| Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: Vec2::new(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    };
+    assert_eq!(shape_sent(&h.frame(vec![wheel(1.0)])), Some(vec![6, 1]));
+    assert_eq!(shape_sent(&h.frame(vec![wheel(-2.0)])), Some(vec![4, 1]));
+}
+
+#[test]
+fn feature_labels_toggle_inputs() {
+    let mut h = Harness::new("seed=ui");
+    let out = h.click("X1²");
+    let features = out.commands.iter().find_map(|c| match c {
+        Command::SetExperiment(e) => Some(e.features),
+        _ => None,
+    });
+    let f = features.expect("a feature click sends the new settings");
+    assert!(f.contains(crate::data::Feature::XSquared) && f.contains(crate::data::Feature::X));
+    let out = h.click("X1");
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::SetExperiment(e) if !e.features.contains(crate::data::Feature::X)))
+    );
+}
+
+#[test]
+fn link_values_beyond_the_sliders_are_kept_and_shown() {
+    let mut h = Harness::new("seed=ui&noise=80&batchSize=31&learningRate=0.02");
+    // Shown as they are...
+    assert!(h.labels().iter().any(|l| l.contains("Noise: 80")), "{:?}", h.labels());
+    assert!(h.labels().iter().any(|l| l.contains("Batch size: 31")), "{:?}", h.labels());
+    assert!(h.labels().contains(&"0.02"), "the learning-rate menu shows 0.02: {:?}", h.labels());
+    // ...and frames that touch nothing never clamp them.
+    for _ in 0..3 {
+        assert!(h.frame(Vec::new()).commands.is_empty());
+    }
+    assert_eq!((h.ui.exp.noise, h.ui.exp.batch_size, h.ui.exp.learning_rate), (80.0, 31, 0.02));
+}
+
+#[test]
+fn trainer_decisions_are_adopted() {
+    // The trainer drew a new seed (a dataset change): the UI shows it and sends nothing back.
+    let mut h = Harness::new("seed=ui");
+    assert_eq!(h.snap.edits, h.ui.edits_sent);
+    let mut e = h.snap.experiment.clone();
+    e.seed = "0.12345".into();
+    e.noise = 10.0;
+    h.snap.experiment = e;
+    assert!(h.frame(Vec::new()).commands.is_empty());
+    assert_eq!(h.ui.exp.seed, "0.12345");
+    assert!(h.labels().contains(&"0.12345"), "the seed field follows: {:?}", h.labels());
+}
