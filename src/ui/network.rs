@@ -2,7 +2,7 @@
 //! neuron buttons, and the feature labels that toggle inputs (as the original, a click on a
 //! feature's label or thumbnail turns it on or off).
 
-use super::rules::{add_layer, add_neuron, remove_layer, remove_neuron};
+use super::rules::{MAX_NEURONS, add_layer, add_neuron, remove_layer, remove_neuron};
 use super::{HEADER, Ui, viz_layout};
 use crate::data::Feature;
 use crate::render::layout;
@@ -109,14 +109,25 @@ impl Ui {
             if ui.put(minus, egui::Button::new("-").small()).on_hover_text("Remove a neuron").clicked() {
                 remove_neuron(&mut self.exp.network_shape, l);
             }
-            let count = self.exp.network_shape[l];
-            let label = if pitch >= 58.0 {
-                format!("{count} neuron{}", if count == 1 { "" } else { "s" })
-            } else {
-                count.to_string()
-            };
+            // The count itself: drag it, or click and type (1024 is a few keystrokes away).
             let y2 = full.min.y + 60.0;
-            painter.text(Pos2::new(x, y2), Align2::CENTER_CENTER, label, FontId::proportional(11.0), text);
+            let mut count = self.exp.network_shape[l];
+            let suffix = if pitch < 74.0 {
+                ""
+            } else if count == 1 {
+                " neuron"
+            } else {
+                " neurons"
+            };
+            let field = Rect::from_center_size(Pos2::new(x, y2), Vec2::new(cell_w, 18.0));
+            let drag = egui::DragValue::new(&mut count)
+                .range(1..=MAX_NEURONS)
+                .speed(0.25)
+                .suffix(suffix)
+                .update_while_editing(false);
+            if ui.put(field, drag).on_hover_text("Neurons in this layer: drag, type, or use the wheel").changed() {
+                self.exp.network_shape[l] = count;
+            }
             // The wheel over a layer's count adds or removes neurons.
             let cell = Rect::from_center_size(Pos2::new(x, (y + y2) / 2.0), Vec2::new(cell_w, 44.0));
             let resp = ui.interact(cell, ui.scope_id().with(("layer", l)), Sense::hover());

@@ -59,28 +59,35 @@ impl Harness {
         // No renderer here: the texture updates go nowhere.
         full.textures_delta.clear();
         if let Some(update) = full.platform_output.accesskit_update {
+            // A widget is found by its label or by its value (a drag value's number).
             self.widgets = update
                 .nodes
                 .iter()
                 .filter_map(|(_, node)| {
-                    let label = node.label().or(node.value())?.to_string();
                     let b = node.bounds()?;
-                    Some((
-                        label,
-                        egui::Rect::from_min_max(
-                            Pos2::new(b.x0 as f32, b.y0 as f32),
-                            Pos2::new(b.x1 as f32, b.y1 as f32),
-                        ),
-                    ))
+                    let r = egui::Rect::from_min_max(
+                        Pos2::new(b.x0 as f32, b.y0 as f32),
+                        Pos2::new(b.x1 as f32, b.y1 as f32),
+                    );
+                    Some([node.label(), node.value()].into_iter().flatten().map(move |t| (t.to_string(), r)))
                 })
+                .flatten()
                 .collect();
         }
         out
     }
 
-    /// Every widget labelled `label`, top to bottom, then left to right.
+    /// Every widget labelled `label`, top to bottom, then left to right. A widget and its own
+    /// text node (one inside the other) count once.
     fn all(&self, label: &str) -> Vec<egui::Rect> {
-        let mut v: Vec<egui::Rect> = self.widgets.iter().filter(|(l, _)| l == label).map(|(_, r)| *r).collect();
+        let mut v: Vec<egui::Rect> = Vec::new();
+        for (_, r) in self.widgets.iter().filter(|(l, _)| l == label) {
+            if let Some(i) = v.iter().position(|o| o.contains(r.center()) || r.contains(o.center())) {
+                v[i] = v[i].union(*r);
+            } else {
+                v.push(*r);
+            }
+        }
         v.sort_by(|a, b| (a.min.y, a.min.x).partial_cmp(&(b.min.y, b.min.x)).expect("finite"));
         v
     }
@@ -247,4 +254,26 @@ fn trainer_decisions_are_adopted() {
     assert!(h.frame(Vec::new()).commands.is_empty());
     assert_eq!(h.ui.exp.seed, "0.12345");
     assert!(h.labels().contains(&"0.12345"), "the seed field follows: {:?}", h.labels());
+}
+
+#[test]
+fn a_layer_width_can_be_typed() {
+    let mut h = Harness::new("seed=ui&networkShape=4,2");
+    let count = h.find("4 neurons");
+    // A click on a drag value opens it for typing.
+    h.click_at(count.center());
+    assert!(h.ctx.egui_wants_keyboard_input(), "the count is being edited: {:?}", h.labels());
+    let select_all =
+        Event::Key { key: Key::A, physical_key: None, pressed: true, repeat: false, modifiers: Modifiers::COMMAND };
+    h.frame(vec![select_all, Event::Text("1024".into())]);
+    let out = h.key(Key::Enter);
+    assert_eq!(shape_sent(&out), Some(vec![1024, 2]), "{:?}", out.commands);
+    // Beyond the limit it stops at the limit.
+    let count = h.find("1024 neurons");
+    h.click_at(count.center());
+    let select_all =
+        Event::Key { key: Key::A, physical_key: None, pressed: true, repeat: false, modifiers: Modifiers::COMMAND };
+    h.frame(vec![select_all, Event::Text("99999".into())]);
+    let out = h.key(Key::Enter);
+    assert_eq!(shape_sent(&out), Some(vec![rules::MAX_NEURONS, 2]));
 }
