@@ -13,6 +13,10 @@ struct ForwardParams {
     layer_count: u32,
     store_acts: u32,       // 1: also write every feature's and node's value (thumbnails)
     acts_stride: u32,      // elements per row of `acts` (the pixels of the whole grid)
+    probe_row: u32,        // NONE: the field is the output; else the `acts` row it shows
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 // Keep in sync with src/gpu/types.rs::LayerDesc.
@@ -103,6 +107,10 @@ struct LinkStyle {
     min_width: f32,
     alpha: f32,
     input_rows: array<vec4<u32>, 2>, // 8 slots, packed for uniform layout rules
+    focus_col: u32,        // a hovered node (NONE: none): its links stand out, others fade
+    focus_row: u32,
+    focus_link: u32,       // a hovered link's instance index (NONE: none)
+    _pad0: u32,
 }
 
 // Keep in sync with src/gpu/types.rs::BiasInstance.
@@ -113,6 +121,9 @@ struct BiasInstance {
     _pad1: u32,
     _pad2: u32,
 }
+
+// "No such thing" in u32 fields.
+const NONE: u32 = 0xffffffffu;
 
 const ACT_RELU: u32 = 0u;
 const ACT_TANH: u32 = 1u;

@@ -28,6 +28,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         if (store) {
             acts[f * params.acts_stride + p] = v;
         }
+        if (f == params.probe_row) {
+            // A hovered feature: its own values, no network needed.
+            field[p] = v;
+            return;
+        }
         if (((params.feature_mask >> f) & 1u) != 0u) {
             a[n] = v;
             n++;
@@ -45,6 +50,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             b[i] = v;
             if (store) {
                 acts[(d.acts_row + i) * params.acts_stride + p] = v;
+            }
+            if (d.acts_row + i == params.probe_row) {
+                // A hovered node: its values are the field; later layers are not needed.
+                field[p] = v;
+                return;
             }
         }
         for (var i = 0u; i < d.outputs; i++) {

@@ -57,12 +57,24 @@ fn vs_link(@builtin(vertex_index) v: u32, @builtin(instance_index) k: u32) -> Vs
     let c = quad_corner(v);
     let side = c.y * 2.0 - 1.0;
     var out: VsOut;
-    out.pos = to_clip(mix(a, b, c.x) + normal * side * half_width, view.size);
     // Links of zero weight (dead under L1) fade rather than vanish.
-    let alpha = style.alpha * select(1.0, 0.35, w == 0.0);
+    var alpha = style.alpha * select(1.0, 0.35, w == 0.0);
+    var grow = 0.0;
+    if (style.focus_col != NONE) {
+        // A hovered node: its own links in full, the rest faded back.
+        let touches = (layer.src_col == style.focus_col && src_row == style.focus_row)
+            || (layer.dst_col == style.focus_col && dst == style.focus_row);
+        alpha = select(alpha * 0.25, max(alpha, 0.9), touches);
+    }
+    if (k == style.focus_link) {
+        alpha = 1.0;
+        grow = 2.0;
+    }
+    let hw = half_width + 0.5 * grow;
+    out.pos = to_clip(mix(a, b, c.x) + normal * side * hw, view.size);
     out.colour = vec4<f32>(colormap(w), alpha);
-    out.across = side * half_width;
-    out.half_width = 0.5 * width;
+    out.across = side * hw;
+    out.half_width = 0.5 * width + 0.5 * grow;
     return out;
 }
 

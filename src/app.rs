@@ -323,6 +323,7 @@ impl App {
             domain: DEFAULT_DOMAIN,
             path: ForwardPath::Auto,
             generation: Some(snap.generation),
+            focus: out.focus,
         };
 
         let mut enc = gfx.ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("frame") });

@@ -85,6 +85,33 @@ impl Session {
         l
     }
 
+    /// A hand edit of one weight. The losses are left as they were: a drag sends many edits,
+    /// and a wide network's loss pass is long; call [`Session::refresh_losses`] once it settles.
+    pub fn set_weight(&mut self, layer: usize, node: usize, input: usize, value: f64) -> Result<(), NnError> {
+        if !value.is_finite() {
+            return Err(NnError::Parts(format!("a weight must be a finite number, got {value}")));
+        }
+        self.network.set_weight(layer, node, input, value)
+    }
+
+    /// A hand edit of one bias (see [`Session::set_weight`]).
+    pub fn set_bias(&mut self, layer: usize, node: usize, value: f64) -> Result<(), NnError> {
+        if !value.is_finite() {
+            return Err(NnError::Parts(format!("a bias must be a finite number, got {value}")));
+        }
+        self.network.set_bias(layer, node, value)
+    }
+
+    /// Recomputes the current epoch's losses after edits, replacing that epoch's entry.
+    pub fn refresh_losses(&mut self) -> Losses {
+        let l = self.losses();
+        match self.history.last_mut() {
+            Some(last) if last.epoch == self.epoch => *last = l,
+            _ => self.history.push(l),
+        }
+        l
+    }
+
     /// New initial weights drawn from the ongoing stream; data and settings stay.
     pub fn reset(&mut self) -> Result<(), NnError> {
         self.network = build_network(&self.experiment, &mut self.rng)?;

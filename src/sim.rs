@@ -74,6 +74,20 @@ pub enum Command {
     SetExperiment(Box<Experiment>),
     /// Epochs per displayed frame (0.25 = one every four frames).
     SetSpeed(f64),
+    /// A user's edit of one weight: `layer` 0 is the first hidden layer, `input` an index
+    /// among the layer's inputs. Training, paused or not, goes on from the edited network.
+    SetWeight {
+        layer: usize,
+        node: usize,
+        input: usize,
+        value: f64,
+    },
+    /// A user's edit of one bias.
+    SetBias {
+        layer: usize,
+        node: usize,
+        value: f64,
+    },
     /// A frame was displayed: while playing, adds `speed` epochs of budget.
     FrameTick,
     Shutdown,
@@ -98,6 +112,9 @@ pub struct Snapshot {
     /// How many `SetExperiment` commands the trainer has applied: the UI knows from it whether
     /// `experiment` already reflects all of its edits or is still an older state.
     pub edits: u64,
+    /// Weights or biases were edited by hand since the network was built: the link alone no
+    /// longer reproduces this state.
+    pub hand_edited: bool,
 }
 
 /// Losses travel on their own channel so the chart misses none, even when the UI skips
@@ -106,7 +123,12 @@ pub struct Snapshot {
 pub enum HistoryEvent {
     Restart(Losses),
     Epoch(Losses),
+    /// The current epoch's losses after a hand edit: replaces the chart's last point.
+    Amend(Losses),
 }
+
+/// How long edits must pause before the losses are recomputed (a drag sends many).
+const EDIT_SETTLE: Duration = Duration::from_millis(120);
 
 pub struct Sim {
     commands: Sender<Command>,
@@ -133,6 +155,9 @@ struct Worker {
     rate_window: (Instant, usize),
     epochs_per_second: f64,
     edits: u64,
+    hand_edited: bool,
+    /// When the last hand edit arrived whose effect on the losses is not computed yet.
+    stale_losses: Option<Instant>,
     /// Wakes the window (an idle event loop sleeps until something happens).
     notify: Option<Box<dyn Fn() + Send>>,
 }
@@ -156,6 +181,7 @@ impl Worker {
             speed: self.speed,
             epochs_per_second: self.epochs_per_second,
             edits: self.edits,
+            hand_edited: self.hand_edited,
         };
         if let Ok(mut slot) = self.latest.lock() {
             *slot = Arc::new(snap);
@@ -175,6 +201,7 @@ impl Worker {
         let mut exp = self.session.experiment.clone();
         exp.seed = seed;
         self.session = Session::new(exp, TrainPath::Auto)?;
+        self.hand_edited = false;
         self.data = Arc::new(self.session.data.clone());
         self.data_generation += 1;
         self.playing = false;
@@ -184,6 +211,7 @@ impl Worker {
 
     fn reset(&mut self) -> Result<(), NnError> {
         self.session.reset()?;
+        self.hand_edited = false;
         self.playing = false;
         self.restart_history();
         Ok(())
@@ -238,6 +266,16 @@ impl Worker {
                 self.speed = s.max(0.0);
                 Ok(())
             }
+            Command::SetWeight { layer, node, input, value } => {
+                let r = self.session.set_weight(layer, node, input, value);
+                self.edited(r.is_ok());
+                r
+            }
+            Command::SetBias { layer, node, value } => {
+                let r = self.session.set_bias(layer, node, value);
+                self.edited(r.is_ok());
+                r
+            }
             Command::FrameTick => {
                 if self.playing {
                     self.budget = (self.budget + self.speed).min(self.speed.max(1.0));
@@ -252,7 +290,16 @@ impl Worker {
         true
     }
 
+    fn edited(&mut self, ok: bool) {
+        if ok {
+            self.hand_edited = true;
+            self.stale_losses = Some(Instant::now());
+        }
+    }
+
     fn train_one(&mut self) {
+        // The epoch's own losses include any edit made before it.
+        self.stale_losses = None;
         let l = self.session.step();
         let _ = self.history.send(HistoryEvent::Epoch(l));
         let (since, n) = &mut self.rate_window;
@@ -267,11 +314,16 @@ impl Worker {
     fn run(mut self, commands: Receiver<Command>) {
         loop {
             let mut changed = false;
-            // Block while there is nothing to train; otherwise just drain what is queued.
+            // Block while there is nothing to train; otherwise just drain what is queued. Edits
+            // whose losses are stale wake the loop once they have settled.
+            let wait = match self.stale_losses {
+                Some(t) => EDIT_SETTLE.saturating_sub(t.elapsed()),
+                None => Duration::from_millis(500),
+            };
             let first = if self.playing && self.budget >= 1.0 {
                 commands.try_recv().ok()
             } else {
-                match commands.recv_timeout(Duration::from_millis(500)) {
+                match commands.recv_timeout(wait) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -305,6 +357,12 @@ impl Worker {
             if !self.playing {
                 self.budget = 0.0;
                 self.rate_window = (Instant::now(), 0);
+            }
+            if self.stale_losses.is_some_and(|t| t.elapsed() >= EDIT_SETTLE) {
+                self.stale_losses = None;
+                let l = self.session.refresh_losses();
+                let _ = self.history.send(HistoryEvent::Amend(l));
+                changed = true;
             }
             if changed {
                 self.publish();
@@ -340,6 +398,7 @@ impl Sim {
             speed: 1.0,
             epochs_per_second: 0.0,
             edits: 0,
+            hand_edited: false,
         };
         let latest = Arc::new(Mutex::new(Arc::new(placeholder)));
         let _ = htx.send(HistoryEvent::Restart(session.history[0]));
@@ -356,6 +415,8 @@ impl Sim {
             rate_window: (Instant::now(), 0),
             epochs_per_second: 0.0,
             edits: 0,
+            hand_edited: false,
+            stale_losses: None,
             notify,
         };
         let thread = std::thread::Builder::new()
@@ -452,6 +513,52 @@ mod tests {
         assert_eq!(after.experiment.noise, 20.0);
         assert_ne!(after.data_generation, before.data_generation);
         assert!(!after.playing);
+    }
+
+    #[test]
+    fn hand_edits_reach_the_network_and_then_the_losses() {
+        let sim = Sim::start(exp()).unwrap();
+        let before = sim.latest();
+        assert!(!before.hand_edited);
+        sim.send(Command::SetWeight { layer: 0, node: 1, input: 0, value: 3.5 });
+        sim.send(Command::SetBias { layer: 1, node: 0, value: -2.0 });
+        let s = wait_until(&sim, |s| s.network.layers()[1].biases[0] == -2.0);
+        assert_eq!(s.network.layers()[0].weights[2], 3.5, "node 1, input 0 of a 2-input layer");
+        assert!(s.hand_edited, "the link alone no longer reproduces this");
+        // Once the edits settle, the losses follow them: the chart's last point is amended.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut amended = None;
+        while amended.is_none() && Instant::now() < deadline {
+            amended = sim.drain_history().into_iter().find_map(|h| match h {
+                HistoryEvent::Amend(l) => Some(l),
+                _ => None,
+            });
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let amended = amended.expect("an Amend event");
+        let mut edited = Session::new(exp(), TrainPath::Auto).unwrap();
+        edited.set_weight(0, 1, 0, 3.5).unwrap();
+        edited.set_bias(1, 0, -2.0).unwrap();
+        assert_eq!(amended, edited.losses());
+        assert_ne!(amended, before.losses);
+        // A bad edit changes nothing; a reset forgets the edits.
+        sim.send(Command::SetWeight { layer: 9, node: 0, input: 0, value: 1.0 });
+        sim.send(Command::Reset);
+        let s = wait_until(&sim, |s| !s.hand_edited);
+        assert_eq!(s.edits, 0);
+    }
+
+    /// The first snapshot that satisfies `pred`, failing after 10 s.
+    fn wait_until(sim: &Sim, pred: impl Fn(&Snapshot) -> bool) -> Arc<Snapshot> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = sim.latest();
+            if pred(&s) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "the trainer never got there");
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     #[test]

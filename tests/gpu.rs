@@ -157,6 +157,45 @@ fn saturating_activations_stay_exact() {
     }
 }
 
+/// A hovered feature's or node's field (the probe) at full resolution, by both kernels: every
+/// probed row equals that row of the CPU reference.
+#[test]
+fn probed_rows_match_cpu() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let set = features(&[Feature::X, Feature::Y, Feature::SinX]);
+    for shape in [&[5, 4][..], &[40, 33]] {
+        let net = random_network(&format!("probe-{shape:?}"), set, shape, Activation::Tanh, 3.0);
+        let packed = PackedNetwork::new(&net, set);
+        let grid = Grid::new(37, 29);
+        let cpu = cpu_reference(&net, set, &grid);
+        // A disabled feature, an enabled one, the first and last node of each hidden layer,
+        // and the output row (the plain field).
+        let mut rows = vec![3, 1];
+        for (l, d) in packed.layers.iter().enumerate() {
+            rows.extend([packed.acts_row(l, 0), packed.acts_row(l, d.outputs as usize - 1)]);
+        }
+        for path in [ForwardPath::Fused, ForwardPath::Tiled] {
+            let mut bufs = engine.buffers(ctx);
+            engine.upload(ctx, &mut bufs, packed.clone());
+            for &row in &rows {
+                let mut enc = ctx.device.create_command_encoder(&Default::default());
+                let info = engine.encode_probe(ctx, &mut enc, &mut bufs, &grid, path, Some(row)).unwrap();
+                ctx.queue.submit([enc.finish()]);
+                let field = readback::read_f32(ctx, bufs.field.as_ref().unwrap(), grid.pixels()).unwrap();
+                for (p, got) in field.iter().enumerate() {
+                    let k = row * cpu.pixels + p;
+                    let (got, want) = (*got as f64, cpu.values[k]);
+                    assert!(
+                        (got - want).abs() <= 1e-4 * cpu.scale[k],
+                        "{shape:?} {path:?} ({info:?}) row {row} pixel {p}: gpu {got} cpu {want}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn big_fields_are_chunked() {
     let Some(ctx) = gpu() else { return };
@@ -214,6 +253,7 @@ mod frame {
             domain: DEFAULT_DOMAIN,
             path: ForwardPath::Auto,
             generation: None,
+            focus: Default::default(),
         };
         Some(Renderer::render_rgba(ctx, w, h, &scene).expect("render"))
     }

@@ -26,6 +26,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         domain: DEFAULT_DOMAIN,
         path: args.forward.into(),
         generation: None,
+        focus: Default::default(),
     };
     let rgba = Renderer::render_rgba(&ctx, w, h, &scene)?;
     let png = image::encode_png(w, h, &rgba)?;

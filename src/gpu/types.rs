@@ -18,8 +18,15 @@ pub struct ForwardParams {
     pub layer_count: u32,
     pub store_acts: u32,
     pub acts_stride: u32,
+    /// [`NONE`]: the field is the network's output; else the `acts` row (a feature or a node)
+    /// the field shows instead (a hovered node).
+    pub probe_row: u32,
+    pub _pad: [u32; 3],
 }
-const _: () = assert!(std::mem::size_of::<ForwardParams>() == 48);
+const _: () = assert!(std::mem::size_of::<ForwardParams>() == 64);
+
+/// "No such thing" in u32 fields (`NONE` in common.wgsl).
+pub const NONE: u32 = u32::MAX;
 
 /// Keep in sync with `LayerDesc` in shaders/common.wgsl.
 #[repr(C)]
@@ -143,8 +150,14 @@ pub struct LinkStyle {
     pub alpha: f32,
     /// Row of each network input in the features column (8 slots; 7 used).
     pub input_rows: [u32; 8],
+    /// A hovered node (column, row; [`NONE`]: none): its links stand out, the others fade.
+    pub focus_col: u32,
+    pub focus_row: u32,
+    /// A hovered link's instance index ([`NONE`]: none).
+    pub focus_link: u32,
+    pub _pad: u32,
 }
-const _: () = assert!(std::mem::size_of::<LinkStyle>() == 48);
+const _: () = assert!(std::mem::size_of::<LinkStyle>() == 64);
 
 /// Keep in sync with `BiasInstance` in shaders/common.wgsl.
 #[repr(C)]

@@ -15,7 +15,7 @@
 //! reused from frame to frame and regrown only when a network or grid outgrows them.
 
 use crate::data::{Feature, FeatureSet};
-use crate::gpu::types::{ForwardParams, GemmParams, LayerDesc};
+use crate::gpu::types::{ForwardParams, GemmParams, LayerDesc, NONE};
 use crate::gpu::{GpuContext, GpuError, shaders};
 use crate::nn::{Activation, Network};
 use std::num::NonZeroU64;
@@ -254,6 +254,13 @@ impl FieldBuffers {
     }
 }
 
+/// What a pass computes: the field (the output, or a probed row), or every thumbnail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    Field { probe: Option<usize> },
+    Thumbnails,
+}
+
 /// What one encoded pass covers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PassInfo {
@@ -378,8 +385,26 @@ impl FieldEngine {
         grid: &Grid,
         path: ForwardPath,
     ) -> Result<PassInfo, GpuError> {
+        self.encode_probe(ctx, enc, bufs, grid, path, None)
+    }
+
+    /// Like [`Self::encode_field`], but with `probe` (an `acts` row: a feature or a node) the
+    /// field holds that row's values instead of the output: a hovered node's field, at full
+    /// resolution. Layers after the probed node are skipped.
+    pub fn encode_probe(
+        &self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        bufs: &mut FieldBuffers,
+        grid: &Grid,
+        path: ForwardPath,
+        probe: Option<usize>,
+    ) -> Result<PassInfo, GpuError> {
         grow(ctx, &mut bufs.field, "field", grid.pixels() as u64 * 4, STORAGE);
-        self.encode(ctx, enc, bufs, grid, path, false)
+        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
+        // The output node is the last row: probing it is the plain field.
+        let probe = probe.filter(|&r| r + 1 < rows);
+        self.encode(ctx, enc, bufs, grid, path, Pass::Field { probe })
     }
 
     /// Encodes every feature's and node's values over a `side`² grid into `bufs.acts`.
@@ -402,7 +427,7 @@ impl FieldEngine {
         }
         grow(ctx, &mut bufs.acts, "thumbnails", bytes, STORAGE);
         grow(ctx, &mut bufs.thumb_out, "thumbnail output", grid.pixels() as u64 * 4, STORAGE);
-        self.encode(ctx, enc, bufs, &grid, path, true)
+        self.encode(ctx, enc, bufs, &grid, path, Pass::Thumbnails)
     }
 
     fn encode(
@@ -412,10 +437,24 @@ impl FieldEngine {
         bufs: &mut FieldBuffers,
         grid: &Grid,
         path: ForwardPath,
-        thumbs: bool,
+        pass: Pass,
     ) -> Result<PassInfo, GpuError> {
+        let (thumbs, probe) = match pass {
+            Pass::Field { probe } => (false, probe),
+            Pass::Thumbnails => (true, None),
+        };
         let packed = bufs.packed.as_ref().ok_or_else(|| GpuError::Readback("no network uploaded".into()))?;
-        let path = packed.path(path);
+        // A feature's field needs no layer at all: the per-pixel kernel returns right after the
+        // features, whatever the network's width.
+        let path = if probe.is_some_and(|r| r < FEATURE_ROWS) { ForwardPath::Fused } else { packed.path(path) };
+        // With a probed node, the run stops at its layer, which computes that one node.
+        let probed = probe.and_then(|r| {
+            packed
+                .layers
+                .iter()
+                .position(|d| (d.acts_row as usize..(d.acts_row + d.outputs) as usize).contains(&r))
+                .map(|l| (l, r - packed.layers[l].acts_row as usize))
+        });
         let pixels = grid.pixels();
         let domain = grid.domain.map(|v| v as f32);
         let base = ForwardParams {
@@ -428,6 +467,8 @@ impl FieldEngine {
             layer_count: packed.layers.len() as u32,
             store_acts: thumbs as u32,
             acts_stride: pixels as u32,
+            probe_row: probe.map_or(NONE, |r| r as u32),
+            _pad: [0; 3],
         };
         let stride = self.param_stride as usize;
         let mut blocks: Vec<u8> = Vec::new();
@@ -496,7 +537,7 @@ impl FieldEngine {
             }
         }
         let chunk = chunk.min(pixels).max(1);
-        let n_layers = packed.layers.len();
+        let n_layers = probed.map_or(packed.layers.len(), |(l, _)| l + 1);
         let mut plan: Vec<(u32, Vec<(u32, GemmParams)>)> = Vec::new();
         let mut start = 0;
         while start < pixels {
@@ -504,15 +545,20 @@ impl FieldEngine {
             let fp = ForwardParams { pixel_offset: start as u32, pixel_count: count as u32, ..base };
             let f_off = push(bytemuck::bytes_of(&fp));
             let mut layer_blocks = Vec::with_capacity(n_layers);
-            for (l, d) in packed.layers.iter().enumerate() {
+            for (l, d) in packed.layers.iter().enumerate().take(n_layers) {
                 let last = l + 1 == n_layers;
+                // A probed node's layer computes only that node: one row of weights.
+                let (m, w_off, b_off) = match probed {
+                    Some((pl, node)) if pl == l => (1, d.w_off + node as u32 * d.inputs, d.b_off + node as u32),
+                    _ => (d.outputs, d.w_off, d.b_off),
+                };
                 let g = GemmParams {
-                    m: d.outputs,
+                    m,
                     k: d.inputs,
                     n: count as u32,
                     activation: d.activation,
-                    w_off: d.w_off,
-                    b_off: d.b_off,
+                    w_off,
+                    b_off,
                     a_off: 0,
                     lda: count as u32,
                     // The last layer of a field pass writes straight into the field.

@@ -12,7 +12,7 @@ use super::field::{
 use super::layout::{Layout, Rect};
 use crate::data::{Feature, FeatureSet, Point};
 use crate::gpu::types::{
-    BiasInstance, ColumnLayout, HeatmapInstance, LinkLayer, LinkStyle, PointInstance, PointStyle, View,
+    BiasInstance, ColumnLayout, HeatmapInstance, LinkLayer, LinkStyle, NONE, PointInstance, PointStyle, View,
 };
 use crate::gpu::{GpuContext, GpuError, readback, shaders};
 use crate::nn::Network;
@@ -30,6 +30,18 @@ pub struct Scene<'a> {
     /// Identifies the network's weights: a frame with the same generation as the last one
     /// neither re-uploads them nor recomputes a field it already has. `None`: always upload.
     pub generation: Option<u64>,
+    /// What the pointer is on: a node's field replaces the output in the big heatmap and its
+    /// links stand out; a link is drawn wider.
+    pub focus: Focus,
+}
+
+/// The diagram's hovered item, in the terms of [`super::hit::Hit`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Focus {
+    /// A node: column (0 = features, canonical rows) and row.
+    pub node: Option<(usize, usize)>,
+    /// A link: network layer (0 = into the first hidden layer), destination node, input.
+    pub link: Option<(usize, usize, usize)>,
 }
 
 /// Timings and sizes of the last frame's work, for benchmarks and the window's status line.
@@ -136,6 +148,17 @@ impl Dynamic {
     }
 }
 
+/// What a field and thumbnail pass was computed for: the same again needs no pass.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Computed {
+    upload: u64,
+    field: (u32, u32),
+    thumb: u32,
+    path: ForwardPath,
+    domain: [u64; 4],
+    probe: Option<usize>,
+}
+
 pub struct Renderer {
     pub format: wgpu::TextureFormat,
     engine: FieldEngine,
@@ -156,9 +179,8 @@ pub struct Renderer {
     pub stats: FrameStats,
     /// The generation of the uploaded weights, and a counter bumped by every upload.
     uploaded: Option<(Option<u64>, u64)>,
-    /// What the field and thumbnail buffers hold now: (upload counter, field size, thumbnail
-    /// side, path, domain).
-    computed: Option<(u64, u32, u32, u32, ForwardPath, [u64; 4])>,
+    /// What the field and thumbnail buffers hold now.
+    computed: Option<Computed>,
 }
 
 const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE;
@@ -343,7 +365,21 @@ impl Renderer {
         };
         let densest = layout.counts.iter().copied().max().unwrap_or(1) as f32;
         let min_size = layout.columns.iter().map(|c| c.size).fold(f32::MAX, f32::min);
+        // The probed row of a hovered node: features are rows 0..7, then the nodes in order.
+        let probe = scene.focus.node.and_then(|(col, row)| match col {
+            0 => (row < FEATURE_ROWS).then_some(row),
+            c => packed.layers.get(c - 1).filter(|d| row < d.outputs as usize).map(|_| packed.acts_row(c - 1, row)),
+        });
+        let focus_link = scene.focus.link.and_then(|(l, dst, src)| {
+            let d = packed.layers.get(l)?;
+            (dst < d.outputs as usize && src < d.inputs as usize)
+                .then(|| link_layers[l].first + dst as u32 * d.inputs + src as u32)
+        });
         let link_style = LinkStyle {
+            focus_col: scene.focus.node.map_or(NONE, |(c, _)| c as u32),
+            focus_row: scene.focus.node.map_or(NONE, |(_, r)| r as u32),
+            focus_link: focus_link.unwrap_or(NONE),
+            _pad: 0,
             layer_count: packed.layers.len() as u32,
             max_width: (min_size * 0.2).clamp(1.0, 10.0),
             min_width: (min_size * 0.03).clamp(0.3, 1.0),
@@ -354,9 +390,16 @@ impl Renderer {
         let view = View { size: [width as f32, height as f32], srgb_target: self.format.is_srgb() as u32, _pad: 0 };
 
         // Compute: field and thumbnails, unless the buffers already hold exactly these.
-        let key = (upload_count, fw, fh, thumb, scene.path, scene.domain.map(f64::to_bits));
+        let key = Computed {
+            upload: upload_count,
+            field: (fw, fh),
+            thumb,
+            path: scene.path,
+            domain: scene.domain.map(f64::to_bits),
+            probe,
+        };
         if self.computed != Some(key) {
-            self.engine.encode_field(ctx, enc, &mut self.bufs, &grid, scene.path)?;
+            self.engine.encode_probe(ctx, enc, &mut self.bufs, &grid, scene.path, probe)?;
             self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
             self.computed = Some(key);
         }

@@ -3,5 +3,6 @@
 
 pub mod field;
 pub mod frame;
+pub mod hit;
 pub mod image;
 pub mod layout;

@@ -171,6 +171,25 @@ impl Ui {
         }
     }
 
+    /// The state's playground link, and what it does not carry.
+    pub(super) fn link_section(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
+        let link = snap.experiment.to_link();
+        ui.horizontal(|ui| {
+            ui.label("Link");
+            if ui.button("Copy link").on_hover_text(link.as_str()).clicked() {
+                ui.ctx().copy_text(link.clone());
+                self.copied = Some(std::time::Instant::now());
+            }
+            if self.copied.is_some_and(|t| t.elapsed().as_secs_f32() < 2.0) {
+                ui.label(RichText::new("copied").weak());
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+            }
+        });
+        for note in link_leaves_out(snap) {
+            ui.label(RichText::new(note).small().color(ui.visuals().warn_fg_color));
+        }
+    }
+
     pub(super) fn output_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot) {
         ui.add_space(6.0);
         ui.heading("OUTPUT");
@@ -202,6 +221,8 @@ impl Ui {
         ui.add_space(8.0);
         ui.checkbox(&mut self.exp.show_test_data, "Show test data");
         ui.checkbox(&mut self.exp.discretize, "Discretize output");
+        ui.separator();
+        self.link_section(ui, snap);
         ui.separator();
         ui.label(format!("{} epochs/s · {:.0} frames/s", fmt_rate(snap.epochs_per_second), self.frames_per_second));
         ui.label(format!("{} parameters · {} training points", snap.network.param_count(), snap.data.train.len()));
@@ -238,6 +259,18 @@ fn line_key(ui: &mut egui::Ui, colour: Color32, name: &str) {
     let (rect, _) = ui.allocate_exact_size(Vec2::new(16.0, 12.0), Sense::hover());
     ui.painter().hline(rect.x_range(), rect.center().y, Stroke::new(2.0, colour));
     ui.label(name);
+}
+
+/// What the link does not reproduce of this state (nothing, for an untouched run at epoch 0).
+pub fn link_leaves_out(snap: &Snapshot) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if snap.hand_edited {
+        notes.push("Edited weights: the link gives the initial ones.");
+    }
+    if snap.epoch > 0 {
+        notes.push("The link starts again from epoch 0.");
+    }
+    notes
 }
 
 fn fmt_rate(v: f64) -> String {

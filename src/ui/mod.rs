@@ -10,6 +10,7 @@
 //! uses.
 
 mod controls;
+pub mod manipulate;
 mod network;
 pub mod rules;
 #[cfg(test)]
@@ -39,6 +40,8 @@ pub struct UiOutput {
     pub viz: Option<Rect>,
     pub toggle_fullscreen: bool,
     pub leave_fullscreen: bool,
+    /// The hovered (or edited) item of the diagram, for the renderer to show.
+    pub focus: crate::render::frame::Focus,
 }
 
 pub struct Ui {
@@ -56,6 +59,14 @@ pub struct Ui {
     last_frame: Option<std::time::Instant>,
     /// Wheel travel over a layer's neuron count not yet turned into neurons.
     wheel: f32,
+    /// When "Copy link" was last pressed.
+    copied: Option<std::time::Instant>,
+    /// A text field had the keyboard at the end of the last frame.
+    typing: bool,
+    /// The value box a click on a link or bias opened.
+    edit: Option<manipulate::EditBox>,
+    /// A link or bias being dragged: what, its value at the start, the travel so far.
+    drag: Option<(crate::render::hit::Hit, f64, f64)>,
 }
 
 impl Ui {
@@ -72,6 +83,10 @@ impl Ui {
             frames_per_second: 0.0,
             last_frame: None,
             wheel: 0.0,
+            copied: None,
+            typing: false,
+            edit: None,
+            drag: None,
         }
     }
 
@@ -103,6 +118,10 @@ impl Ui {
                     self.chart.push(l);
                 }
                 HistoryEvent::Epoch(l) => self.chart.push(l),
+                HistoryEvent::Amend(l) => match self.chart.last_mut() {
+                    Some(last) if last.epoch == l.epoch => *last = l,
+                    _ => self.chart.push(l),
+                },
             }
         }
     }
@@ -130,7 +149,7 @@ impl Ui {
         egui::Panel::left("data").resizable(false).exact_size(236.0).show(root, |ui| self.data_panel(ui, &mut out));
         egui::Panel::right("output").resizable(false).exact_size(256.0).show(root, |ui| self.output_panel(ui, snap));
         egui::CentralPanel::no_frame().show(root, |ui| {
-            out.viz = Some(self.network_overlay(ui, snap));
+            out.viz = Some(self.network_overlay(ui, snap, &mut out));
         });
         if self.show_help {
             let mut open = true;
@@ -146,6 +165,7 @@ impl Ui {
             self.show_help &= open;
         }
 
+        self.typing = ctx.egui_wants_keyboard_input();
         if self.exp != self.sent {
             out.commands.push(Command::SetExperiment(Box::new(self.exp.clone())));
             self.sent = self.exp.clone();
@@ -155,8 +175,9 @@ impl Ui {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context, out: &mut UiOutput) {
-        // Shortcuts never fire while a text field has focus.
-        if ctx.egui_wants_keyboard_input() {
+        // Shortcuts never fire while a text field has focus. egui drops the focus on Esc before
+        // this runs, so the field's Esc (cancel) is told apart by last frame's focus.
+        if ctx.egui_wants_keyboard_input() || self.typing {
             return;
         }
         let pressed: Vec<Shortcut> = ctx.input(|i| {

@@ -3,7 +3,7 @@
 //! feature's label or thumbnail turns it on or off).
 
 use super::rules::{MAX_NEURONS, add_layer, add_neuron, remove_layer, remove_neuron};
-use super::{HEADER, Ui, viz_layout};
+use super::{HEADER, Ui, UiOutput, viz_layout};
 use crate::data::Feature;
 use crate::render::layout;
 use crate::sim::Snapshot;
@@ -16,7 +16,7 @@ const LABELS: f32 = 44.0;
 
 impl Ui {
     /// Draws the overlay into the central panel and returns the area left for the picture.
-    pub(super) fn network_overlay(&mut self, ui: &mut egui::Ui, snap: &Snapshot) -> Rect {
+    pub(super) fn network_overlay(&mut self, ui: &mut egui::Ui, snap: &Snapshot, out: &mut UiOutput) -> Rect {
         let full = ui.max_rect();
         // Headings above, the feature labels' room on the left.
         let viz = Rect::from_min_max(full.min + Vec2::new(LABELS, HEADER), full.max);
@@ -32,6 +32,8 @@ impl Ui {
             let c = &layout.columns[col];
             (c.x + c.size / 2.0) / ppp
         };
+        // First, so that the labels and buttons below sit on top of it.
+        out.focus = self.manipulate(ui, viz, &layout, snap, &mut out.commands);
         let text = ui.visuals().text_color();
         let weak = ui.visuals().weak_text_color();
         let painter = ui.painter().clone();
@@ -55,6 +57,8 @@ impl Ui {
                 .on_hover_text(format!("{} is {}: click to turn it {}", f.label(), on_off(on), on_off(!on)));
             resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, f.label()));
             if resp.hovered() {
+                // A feature's values fill the big heatmap while hovered, as the original does.
+                out.focus = crate::render::frame::Focus { node: Some((0, row)), link: None };
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 painter.rect_stroke(node.expand(1.5), 0.0, (1.5, Color32::BLACK), egui::StrokeKind::Outside);
             }

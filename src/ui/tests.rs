@@ -16,6 +16,8 @@ struct Harness {
     time: f64,
     /// Widgets of the last frame: label and bounds.
     widgets: Vec<(String, egui::Rect)>,
+    /// Text the UI last put on the clipboard.
+    clipboard: Option<String>,
 }
 
 impl Harness {
@@ -34,10 +36,11 @@ impl Harness {
             speed: 1.0,
             epochs_per_second: 0.0,
             edits: 0,
+            hand_edited: false,
         };
         let ctx = egui::Context::default();
         ctx.enable_accesskit();
-        let mut h = Harness { ctx, ui: Ui::new(exp), snap, time: 0.0, widgets: Vec::new() };
+        let mut h = Harness { ctx, ui: Ui::new(exp), snap, time: 0.0, widgets: Vec::new(), clipboard: None };
         // Two frames: egui sizes some widgets on the first.
         h.frame(Vec::new());
         h.frame(Vec::new());
@@ -58,6 +61,11 @@ impl Harness {
         let mut full = self.ctx.run_ui(raw, |root| out = ui.show(&ctx, root, snap));
         // No renderer here: the texture updates go nowhere.
         full.textures_delta.clear();
+        for c in &full.platform_output.commands {
+            if let egui::OutputCommand::CopyText(t) = c {
+                self.clipboard = Some(t.clone());
+            }
+        }
         if let Some(update) = full.platform_output.accesskit_update {
             // A widget is found by its label or by its value (a drag value's number).
             self.widgets = update
@@ -276,4 +284,149 @@ fn a_layer_width_can_be_typed() {
     h.frame(vec![select_all, Event::Text("99999".into())]);
     let out = h.key(Key::Enter);
     assert_eq!(shape_sent(&out), Some(vec![rules::MAX_NEURONS, 2]));
+}
+
+#[test]
+fn copy_link_copies_and_says_what_the_link_leaves_out() {
+    let mut h = Harness::new("seed=ui&networkShape=3");
+    assert!(super::controls::link_leaves_out(&h.snap).is_empty(), "a fresh run is its link");
+    h.click("Copy link");
+    assert_eq!(h.clipboard.as_deref(), Some(h.snap.experiment.to_link().as_str()));
+    h.snap.hand_edited = true;
+    h.snap.epoch = 12;
+    h.frame(Vec::new());
+    let labels = h.labels();
+    assert!(labels.contains(&"Edited weights: the link gives the initial ones."), "{labels:?}");
+    assert!(labels.contains(&"The link starts again from epoch 0."), "{labels:?}");
+}
+
+mod manipulation {
+    use super::*;
+    use crate::render::frame::Focus;
+    use crate::render::layout::Layout;
+
+    fn layout(h: &mut Harness) -> Layout {
+        let viz = h.frame(Vec::new()).viz.expect("the diagram's area");
+        viz_layout(viz, 1.0, &h.snap.network.hidden_shape())
+    }
+
+    /// A point `t` of the way along the link into node `dst` of column `col` from `src`.
+    fn on_link(l: &Layout, inputs: &[usize], col: usize, dst: usize, src: usize, t: f32) -> Pos2 {
+        let (a, b) = (&l.columns[col - 1], &l.columns[col]);
+        let src_row = if col == 1 { inputs[src] } else { src };
+        let (ax, bx) = (a.x + a.size, b.x);
+        let (ya, yb) = (l.centre_y(col - 1, src_row), l.centre_y(col, dst));
+        Pos2::new(ax + (bx - ax) * t, ya + (yb - ya) * t)
+    }
+
+    fn sent(out: &UiOutput) -> Vec<Command> {
+        out.commands
+            .iter()
+            .filter(|c| matches!(c, Command::SetWeight { .. } | Command::SetBias { .. }))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn hovering_focuses_nodes_features_and_links() {
+        let mut h = Harness::new("seed=ui&networkShape=3,2");
+        let l = layout(&mut h);
+        let n = l.node(1, 2);
+        let out = h.frame(vec![Event::PointerMoved(Pos2::new(n.x + n.w / 2.0, n.y + n.h / 2.0))]);
+        assert_eq!(out.focus, Focus { node: Some((1, 2)), link: None });
+        let f = l.node(0, 4);
+        let out = h.frame(vec![Event::PointerMoved(Pos2::new(f.x + f.w / 2.0, f.y + f.h / 2.0))]);
+        assert_eq!(out.focus, Focus { node: Some((0, 4)), link: None }, "a disabled feature too");
+        // Link from the second hidden layer's node 0... into the output, a third of the way.
+        let p = on_link(&l, &[0, 1], 3, 0, 1, 0.3);
+        let out = h.frame(vec![Event::PointerMoved(p)]);
+        assert_eq!(out.focus, Focus { node: None, link: Some((2, 0, 1)) });
+        // Empty space far below the diagram: nothing.
+        let out = h.frame(vec![Event::PointerMoved(Pos2::new(n.x + n.w / 2.0, l.network.bottom() - 2.0))]);
+        assert_eq!(out.focus, Focus::default());
+    }
+
+    #[test]
+    fn dragging_a_link_changes_its_weight_continuously() {
+        let mut h = Harness::new("seed=ui&networkShape=3,2");
+        let l = layout(&mut h);
+        let p = on_link(&l, &[0, 1], 2, 1, 2, 0.5);
+        let w0 = h.snap.network.layers()[1].weights[3 + 2]; // node 1 of a 3-input layer, input 2
+        let press = |pos, pressed| Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        };
+        h.frame(vec![Event::PointerMoved(p)]);
+        h.frame(vec![press(p, true)]);
+        // 50 points up in small steps: +0.5 in all.
+        let mut last = None;
+        for i in 1..=10 {
+            let out = h.frame(vec![Event::PointerMoved(p - Vec2::new(0.0, 5.0 * i as f32))]);
+            if let Some(Command::SetWeight { layer, node, input, value }) = sent(&out).pop() {
+                assert_eq!((layer, node, input), (1, 1, 2));
+                last = Some(value);
+            }
+        }
+        let v = last.expect("the drag sends the weight");
+        // egui holds back the first few points of travel until it knows it is a drag.
+        assert!((v - (w0 + 0.5)).abs() < 0.1, "{v} vs {}", w0 + 0.5);
+        let out = h.frame(vec![press(p - Vec2::new(0.0, 50.0), false)]);
+        assert!(sent(&out).is_empty() && h.ui.drag.is_none(), "released");
+    }
+
+    #[test]
+    fn clicking_a_bias_opens_a_box_for_its_value() {
+        let mut h = Harness::new("seed=ui&networkShape=3,2");
+        let l = layout(&mut h);
+        let b = l.bias_mark(2, 1);
+        let out = h.click_at(Pos2::new(b.x + b.w / 2.0, b.y + b.h / 2.0));
+        assert!(sent(&out).is_empty(), "a click alone changes nothing");
+        assert!(h.ui.edit.is_some(), "the box is open");
+        h.frame(Vec::new());
+        assert!(h.ctx.egui_wants_keyboard_input(), "and takes the keys");
+        // Not a number: the box says so and stays.
+        let select_all = || Event::Key {
+            key: Key::A,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: Modifiers::COMMAND,
+        };
+        h.frame(vec![select_all(), Event::Text("abc".into())]);
+        let out = h.key(Key::Enter);
+        assert!(sent(&out).is_empty());
+        assert!(h.ui.edit.as_ref().is_some_and(|e| e.error.is_some()), "{:?}", h.ui.edit);
+        h.frame(Vec::new());
+        h.frame(vec![select_all(), Event::Text("-1.25".into())]);
+        let out = h.key(Key::Enter);
+        assert_eq!(sent(&out), vec![Command::SetBias { layer: 1, node: 1, value: -1.25 }]);
+        assert!(h.ui.edit.is_none(), "closed");
+        // Esc closes without a change.
+        h.click_at(Pos2::new(b.x + b.w / 2.0, b.y + b.h / 2.0));
+        h.frame(Vec::new());
+        let out = h.key(Key::Escape);
+        assert!(sent(&out).is_empty() && !out.leave_fullscreen, "Esc belongs to the box");
+        h.frame(Vec::new());
+        assert!(h.ui.edit.is_none());
+    }
+
+    #[test]
+    fn wide_layers_are_hit_and_edited_too() {
+        let mut h = Harness::new("seed=ui&networkShape=256,256");
+        let l = layout(&mut h);
+        let p = on_link(&l, &[0, 1], 2, 200, 17, 0.5);
+        let out = h.frame(vec![Event::PointerMoved(p)]);
+        let Some((layer, dst, src)) = out.focus.link else { panic!("a link: {:?}", out.focus) };
+        assert_eq!(layer, 1);
+        // Hundreds of links pass near any point; the one found is within a pixel or so.
+        let q = on_link(&l, &[0, 1], 2, dst, src, 0.5);
+        assert!((q.y - p.y).abs() < 3.0, "{q:?} vs {p:?}");
+        let out = h.click_at(p);
+        assert!(sent(&out).is_empty());
+        assert!(matches!(h.ui.edit, Some(EditBoxRef { .. })), "{:?}", h.ui.edit);
+    }
+
+    use super::manipulate::EditBox as EditBoxRef;
 }
