@@ -16,8 +16,10 @@
 use crate::gpu::{GpuContext, GpuError, readback};
 use crate::nn::NnError;
 use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
-use crate::render::frame::{Renderer, Scene};
+use crate::render::frame::Scene;
 use crate::render::image;
+use crate::render::screen::{EguiFrame, Screen};
+use crate::settings::{self, Settings};
 use crate::sim::{Command, Sim};
 use crate::state::Experiment;
 use crate::ui::{Ui, UiOutput, rules};
@@ -100,6 +102,30 @@ pub fn quantile(v: &[f64], q: f64) -> f64 {
     s[rank - 1]
 }
 
+/// Ctrl +, - or 0: applied at once, and remembered for the next run.
+fn apply_zoom(settings: &mut Settings, egui: &egui::Context, auto_zoom: f32, z: rules::Zoom) {
+    let scale = z.apply(settings.ui_scale);
+    if scale == settings.ui_scale {
+        return;
+    }
+    settings.ui_scale = scale;
+    egui.set_zoom_factor(auto_zoom * scale);
+    if let Some(path) = settings::path()
+        && let Err(e) = settings.save_to(&path)
+    {
+        eprintln!("warning: {e}");
+    }
+}
+
+/// The remembered settings; defaults (with a warning) when the file cannot be read.
+fn load_settings() -> Settings {
+    let Some(path) = settings::path() else { return Settings::default() };
+    Settings::load_from(&path).unwrap_or_else(|e| {
+        eprintln!("warning: {e}; using the default settings");
+        Settings::default()
+    })
+}
+
 /// Wakes the event loop from the trainer thread.
 #[derive(Clone, Copy, Debug)]
 enum Wake {
@@ -119,6 +145,8 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
     // The original is light: the field's colours are made for a white page.
     let egui_ctx = egui::Context::default();
     egui_ctx.set_theme(egui::ThemePreference::Light);
+    // Ctrl +/- are ours: a factor on the fitted scale, remembered (egui's own would not be).
+    egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
     let mut app = App {
         ui: Ui::new(opts.experiment.clone()),
         opts,
@@ -133,6 +161,7 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
         last_tick: Instant::now(),
         repaint_at: None,
         auto_zoom: 1.0,
+        settings: load_settings(),
     };
     event_loop.run_app(&mut app)?;
     if let Some(e) = app.error.take() {
@@ -155,8 +184,7 @@ struct Gfx {
     /// Whether the surface texture itself can be copied out (else screenshots redraw offscreen).
     surface_copyable: bool,
     ctx: GpuContext,
-    renderer: Renderer,
-    egui_renderer: egui_wgpu::Renderer,
+    screen: Screen,
     egui_state: egui_winit::State,
 }
 
@@ -177,9 +205,10 @@ struct App {
     last_tick: Instant,
     /// When egui asked to be repainted next.
     repaint_at: Option<Instant>,
-    /// The window-size part of the UI scale last applied (see [`rules::fit_zoom`]); what the
-    /// user adds with Ctrl +/- is kept as a factor on top.
+    /// The window-size part of the UI scale last applied (see [`rules::fit_zoom`]).
     auto_zoom: f32,
+    /// What the user adds with Ctrl +/-, a factor on top; remembered between runs.
+    settings: Settings,
 }
 
 /// The display's pace when no frames are drawn.
@@ -227,8 +256,7 @@ impl App {
         if size.width > 0 && size.height > 0 {
             surface.configure(&ctx.device, &config);
         }
-        let renderer = Renderer::new(&ctx, format);
-        let egui_renderer = egui_wgpu::Renderer::new(&ctx.device, format, egui_wgpu::RendererOptions::default());
+        let screen = Screen::new(&ctx, format);
         let max_side = ctx.device.limits().max_texture_dimension_2d as usize;
         let egui_state = egui_winit::State::new(
             self.egui.clone(),
@@ -239,16 +267,14 @@ impl App {
             Some(max_side),
         );
         eprintln!("hidden-layers: drawing with {}", ctx.describe());
-        Ok(Gfx { window, surface, config, surface_copyable, ctx, renderer, egui_renderer, egui_state })
+        Ok(Gfx { window, surface, config, surface_copyable, ctx, screen, egui_state })
     }
 
-    /// Re-fits the UI scale to the window, keeping the user's own zoom on top of it.
+    /// Re-fits the UI scale to the window, keeping the user's own scale on top of it.
     fn fit_zoom(&mut self, size: PhysicalSize<u32>, scale_factor: f64) {
         let native = scale_factor as f32;
-        let fit = rules::fit_zoom(size.width as f32 / native, size.height as f32 / native);
-        let user = self.egui.zoom_factor() / self.auto_zoom;
-        self.auto_zoom = fit;
-        self.egui.set_zoom_factor(fit * user);
+        self.auto_zoom = rules::fit_zoom(size.width as f32 / native, size.height as f32 / native);
+        self.egui.set_zoom_factor(self.auto_zoom * self.settings.ui_scale);
     }
 
     fn tick(&mut self) {
@@ -279,6 +305,9 @@ impl App {
         for cmd in out.commands {
             self.sim.send(cmd);
         }
+        if let Some(z) = out.zoom {
+            apply_zoom(&mut self.settings, &self.egui, self.auto_zoom, z);
+        }
         if out.toggle_fullscreen {
             let fs = gfx.window.fullscreen().is_some();
             gfx.window.set_fullscreen(if fs {
@@ -290,20 +319,11 @@ impl App {
         if out.leave_fullscreen {
             gfx.window.set_fullscreen(None);
         }
-        // Texture updates are applied now, whether or not this frame reaches the screen: egui
-        // sends each only once.
-        for (id, deltas) in full.textures_delta.set.drain() {
-            for delta in deltas {
-                gfx.egui_renderer.update_texture(&gfx.ctx.device, &gfx.ctx.queue, id, &delta);
-            }
-        }
-        let free: Vec<egui::TextureId> = full.textures_delta.free.drain().collect();
+        let free = gfx.screen.update_textures(&gfx.ctx, &mut full.textures_delta);
         let paint = self.egui.tessellate(std::mem::take(&mut full.shapes), full.pixels_per_point);
         let frame = acquire(gfx)?;
         let Some(frame) = frame else {
-            for id in &free {
-                gfx.egui_renderer.free_texture(id);
-            }
+            gfx.screen.free_textures(&free);
             return Ok(false);
         };
 
@@ -326,10 +346,11 @@ impl App {
             focus: out.focus,
         };
 
+        let ui_frame = EguiFrame { paint: &paint, screen: &screen };
         let mut enc = gfx.ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("frame") });
-        let user_bufs = gfx.egui_renderer.update_buffers(&gfx.ctx.device, &gfx.ctx.queue, &mut enc, &paint, &screen);
+        let user_bufs = gfx.screen.prepare(&gfx.ctx, &mut enc, &ui_frame);
         let view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
-        draw(gfx, &mut enc, &view, w, h, area, &scene, &paint, &screen)?;
+        gfx.screen.encode(&gfx.ctx, &mut enc, &view, (w, h), area, &scene, &ui_frame)?;
 
         let last = self.opts.frames.is_some_and(|n| self.frames + 1 >= n);
         let mut shot = None;
@@ -349,7 +370,7 @@ impl App {
                     view_formats: &[],
                 });
                 let v = texture.create_view(&wgpu::TextureViewDescriptor::default());
-                draw(gfx, &mut enc, &v, w, h, area, &scene, &paint, &screen)?;
+                gfx.screen.encode(&gfx.ctx, &mut enc, &v, (w, h), area, &scene, &ui_frame)?;
                 readback::copy_texture(&gfx.ctx, &mut enc, &texture)?
             };
             shot = Some((path, pending));
@@ -357,9 +378,7 @@ impl App {
         gfx.ctx.queue.submit(user_bufs.into_iter().chain([enc.finish()]));
         gfx.window.pre_present_notify();
         gfx.ctx.queue.present(frame);
-        for id in &free {
-            gfx.egui_renderer.free_texture(id);
-        }
+        gfx.screen.free_textures(&free);
         if let Some((path, pending)) = shot {
             let (sw, sh) = pending.size();
             let mut rgba = pending.finish(&gfx.ctx)?;
@@ -374,7 +393,12 @@ impl App {
 
         let now = Instant::now();
         if let Some(t) = self.last_present {
-            self.frame_ms.push((now - t).as_secs_f64() * 1e3);
+            let dt = (now - t).as_secs_f64();
+            self.frame_ms.push(dt * 1e3);
+            // A smoothed rate for the status line; the first frames converge quickly.
+            let fps = &mut self.ui.frames_per_second;
+            let w = if *fps == 0.0 { 1.0 } else { 0.1 };
+            *fps += w * (1.0 / dt.max(1e-6) - *fps);
         }
         self.last_present = Some(now);
         self.frames += 1;
@@ -416,37 +440,6 @@ fn acquire(gfx: &mut Gfx) -> Result<Option<wgpu::SurfaceTexture>, AppError> {
         }
         wgpu::CurrentSurfaceTexture::Validation => return Err(AppError::SurfaceUnsupported),
     }))
-}
-
-/// The visualisation, then egui's panels over it, into `view`.
-#[allow(clippy::too_many_arguments)]
-fn draw(
-    gfx: &mut Gfx,
-    enc: &mut wgpu::CommandEncoder,
-    view: &wgpu::TextureView,
-    w: u32,
-    h: u32,
-    area: crate::render::layout::Rect,
-    scene: &Scene<'_>,
-    paint: &[egui::ClippedPrimitive],
-    screen: &egui_wgpu::ScreenDescriptor,
-) -> Result<(), AppError> {
-    gfx.renderer.encode(&gfx.ctx, enc, view, w, h, area, scene)?;
-    let pass = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
-        label: Some("egui"),
-        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-            view,
-            depth_slice: None,
-            resolve_target: None,
-            ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
-        })],
-        depth_stencil_attachment: None,
-        timestamp_writes: None,
-        occlusion_query_set: None,
-        multiview_mask: None,
-    });
-    gfx.egui_renderer.render(&mut pass.forget_lifetime(), paint, screen);
-    Ok(())
 }
 
 impl ApplicationHandler<Wake> for App {
@@ -493,7 +486,8 @@ impl ApplicationHandler<Wake> for App {
                     self.fit_zoom(size, scale);
                 }
             }
-            WindowEvent::Occluded(occluded) => {
+            // A scripted run (--frames) draws on behind other windows: it must finish.
+            WindowEvent::Occluded(occluded) if self.opts.frames.is_none() => {
                 self.hidden = occluded;
                 if !occluded {
                     gfx.window.request_redraw();

@@ -13,6 +13,7 @@ pub mod nn;
 pub mod render;
 pub mod seedrandom;
 pub mod session;
+pub mod settings;
 pub mod sim;
 pub mod state;
 pub mod ui;

@@ -117,6 +117,26 @@ pub struct Snapshot {
     pub hand_edited: bool,
 }
 
+impl Snapshot {
+    /// A still picture of `session` (for a headless render of the window).
+    pub fn of(session: &Session) -> Snapshot {
+        Snapshot {
+            generation: 1,
+            data_generation: 0,
+            experiment: session.experiment.clone(),
+            network: session.network.clone(),
+            data: Arc::new(session.data.clone()),
+            epoch: session.epoch,
+            losses: session.history.last().copied().unwrap_or(Losses { epoch: 0, train: f64::NAN, test: f64::NAN }),
+            playing: false,
+            speed: 1.0,
+            epochs_per_second: 0.0,
+            edits: 0,
+            hand_edited: false,
+        }
+    }
+}
+
 /// Losses travel on their own channel so the chart misses none, even when the UI skips
 /// snapshots. `Restart` clears the chart (a reset).
 #[derive(Clone, Copy, Debug, PartialEq)]

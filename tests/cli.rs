@@ -185,6 +185,7 @@ fn window_plays_frames_and_saves_a_screenshot() {
         .env("DISPLAY", &display.name)
         .env_remove("WAYLAND_DISPLAY")
         .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_CONFIG_HOME", &dir)
         .output()
         .expect("run the window");
     assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));

@@ -305,6 +305,38 @@ mod frame {
         snapshot("spiral_discretized", 480, 300, &rgba);
     }
 
+    /// `render` draws the window's picture: panels and controls around the field.
+    #[test]
+    fn render_shows_the_controls_too() {
+        let Some(ctx) = gpu() else { return };
+        let exp = Experiment::from_link("dataset=gauss&seed=ui-render&networkShape=4,2").expect("link").experiment;
+        let mut s = Session::new(exp, Default::default()).expect("session");
+        for _ in 0..60 {
+            s.step();
+        }
+        let (w, h) = (960, 600);
+        let px = hidden_layers::cli::render::render_window(ctx, &s, (w, h), ForwardPath::Auto).expect("render");
+        let at = |x: u32, y: u32| {
+            let i = ((y * w + x) * 4) as usize;
+            [px[i], px[i + 1], px[i + 2]]
+        };
+        // The data panel's grey background at the left edge, the page's white in the middle
+        // column above the diagram, and both classes' colours in the field on the right.
+        let panel = at(3, h / 2);
+        assert!(panel[0] < 252 && panel[0] > 200 && panel[0] == panel[2], "panel background {panel:?}");
+        let (mut blue, mut orange) = (0, 0);
+        for y in h / 4..3 * h / 4 {
+            for x in w / 2..w * 3 / 4 {
+                let p = at(x, y);
+                blue += (p[2] as i32 > p[0] as i32 + 60) as u32;
+                orange += (p[0] as i32 > p[2] as i32 + 60) as u32;
+            }
+        }
+        assert!(blue > 500 && orange > 500, "the field: {blue} blue, {orange} orange");
+        let colours: std::collections::HashSet<[u8; 3]> = (0..w * h).map(|i| at(i % w, i / w)).collect();
+        assert!(colours.len() > 300, "text, thumbnails and links: {} colours", colours.len());
+    }
+
     #[test]
     fn render_writes_exactly_the_given_path() {
         if gpu().is_none() {
@@ -318,21 +350,26 @@ mod frame {
         let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().expect("run");
         let o = run(&[
             "render",
-            "seed=7&networkShape=3",
+            "dataset=gauss&seed=7&networkShape=3",
             "--epochs",
-            "5",
+            "40",
             "--size",
-            "200x120",
+            "640x400",
             "--out",
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let (w, h, px) = image::read_png(&out).unwrap();
-        assert_eq!((w, h), (200, 120));
+        assert_eq!((w, h), (640, 400));
         assert!(px.chunks_exact(4).any(|p| p[2] as i32 > p[0] as i32 + 60), "some blue");
         assert!(px.chunks_exact(4).any(|p| p[0] as i32 > p[2] as i32 + 60), "some orange");
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("picture.png")], "no temporary files left behind");
+
+        // The visualisation alone.
+        let o = run(&["render", "seed=7", "--no-ui", "--size", "200x120", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(image::read_png(&out).unwrap().0, 200);
 
         let o = run(&["render", "--size", "12x", "--out", out.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "bad size");

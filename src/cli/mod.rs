@@ -1,7 +1,7 @@
 //! Command-line definitions and the headless commands. `main.rs` only calls [`run`].
 
 mod bench;
-mod render;
+pub mod render;
 mod source;
 mod train;
 
@@ -42,7 +42,7 @@ pub struct Cli {
 pub enum Command {
     /// Train headless and print the losses of every epoch.
     Train(TrainArgs),
-    /// Train headless, then render the visualisation (field, points, network) to a PNG.
+    /// Train headless, then render the window's picture (controls, field, points, network) to a PNG.
     Render(RenderArgs),
     /// Print the canonical playground link of a state.
     Link {
@@ -87,6 +87,9 @@ pub struct RenderArgs {
     /// GPU forward-pass kernel (auto picks by layer width).
     #[arg(long, value_enum, default_value_t = ForwardArg::Auto)]
     pub forward: ForwardArg,
+    /// The visualisation alone, without the window's controls.
+    #[arg(long)]
+    pub no_ui: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

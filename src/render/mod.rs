@@ -6,3 +6,4 @@ pub mod frame;
 pub mod hit;
 pub mod image;
 pub mod layout;
+pub mod screen;

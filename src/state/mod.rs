@@ -116,6 +116,12 @@ impl Experiment {
     pub fn feature(&self, f: Feature) -> bool {
         self.features.contains(f)
     }
+
+    /// Whether the link hides the control with the original's id `control` (`noise_hide=true`:
+    /// the original's classroom mode).
+    pub fn hides(&self, control: &str) -> bool {
+        self.hidden_controls.iter().any(|(k, on)| *on && k.strip_suffix("_hide").is_some_and(|c| c == control))
+    }
 }
 
 impl Default for Experiment {

@@ -44,53 +44,69 @@ impl Ui {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 10.0;
             let big = |t: &str| RichText::new(t).size(15.0);
-            if ui.button(big("Reset")).on_hover_text("New initial weights from the seed's stream (R)").clicked() {
+            let hides = |c: &str| self.exp.hides(c);
+            if !hides("resetButton")
+                && ui.button(big("Reset")).on_hover_text("New initial weights from the seed's stream (R)").clicked()
+            {
                 out.commands.push(Command::Reset);
             }
-            if play_button(ui, snap.playing).clicked() {
+            if !hides("playButton") && play_button(ui, snap.playing).clicked() {
                 out.commands.push(Command::TogglePlay);
             }
-            if ui.button(big("Step")).on_hover_text("Train one epoch (→ or S)").clicked() {
+            if !hides("stepButton") && ui.button(big("Step")).on_hover_text("Train one epoch (→ or S)").clicked() {
                 out.commands.push(Command::Step);
             }
             captioned(ui, "Epoch", |ui| ui.label(RichText::new(rules::epoch_text(snap.epoch)).monospace().size(17.0)));
             ui.separator();
-            captioned(ui, "Learning rate", |ui| {
-                preset_menu(ui, "learning rate", &mut self.exp.learning_rate, &rules::LEARNING_RATES)
-            });
-            captioned(ui, "Activation", |ui| {
-                egui::ComboBox::from_id_salt("activation")
-                    .width(84.0)
-                    .selected_text(activation_name(self.exp.activation))
-                    .show_ui(ui, |ui| {
-                        for a in Activation::ALL {
-                            ui.selectable_value(&mut self.exp.activation, a, activation_name(a));
-                        }
-                    })
-            });
-            captioned(ui, "Regularization", |ui| {
-                egui::ComboBox::from_id_salt("regularization")
-                    .width(84.0)
-                    .selected_text(reg_name(self.exp.regularization))
-                    .show_ui(ui, |ui| {
-                        for r in [None, Some(Regularization::L1), Some(Regularization::L2)] {
-                            ui.selectable_value(&mut self.exp.regularization, r, reg_name(r));
-                        }
-                    })
-            });
-            captioned(ui, "Regularization rate", |ui| {
-                preset_menu(ui, "regularization rate", &mut self.exp.regularization_rate, &rules::REG_RATES)
-            });
-            captioned(ui, "Problem type", |ui| {
-                egui::ComboBox::from_id_salt("problem")
-                    .width(110.0)
-                    .selected_text(problem_name(self.exp.problem))
-                    .show_ui(ui, |ui| {
-                        for p in [Problem::Classification, Problem::Regression] {
-                            ui.selectable_value(&mut self.exp.problem, p, problem_name(p));
-                        }
-                    })
-            });
+            let shown = |c: &str| !self.exp.hides(c);
+            let [lr, act, reg, reg_rate, problem] =
+                ["learningRate", "activation", "regularization", "regularizationRate", "problem"].map(shown);
+            if lr {
+                captioned(ui, "Learning rate", |ui| {
+                    preset_menu(ui, "learning rate", &mut self.exp.learning_rate, &rules::LEARNING_RATES)
+                });
+            }
+            if act {
+                captioned(ui, "Activation", |ui| {
+                    egui::ComboBox::from_id_salt("activation")
+                        .width(84.0)
+                        .selected_text(activation_name(self.exp.activation))
+                        .show_ui(ui, |ui| {
+                            for a in Activation::ALL {
+                                ui.selectable_value(&mut self.exp.activation, a, activation_name(a));
+                            }
+                        })
+                });
+            }
+            if reg {
+                captioned(ui, "Regularization", |ui| {
+                    egui::ComboBox::from_id_salt("regularization")
+                        .width(84.0)
+                        .selected_text(reg_name(self.exp.regularization))
+                        .show_ui(ui, |ui| {
+                            for r in [None, Some(Regularization::L1), Some(Regularization::L2)] {
+                                ui.selectable_value(&mut self.exp.regularization, r, reg_name(r));
+                            }
+                        })
+                });
+            }
+            if reg_rate {
+                captioned(ui, "Regularization rate", |ui| {
+                    preset_menu(ui, "regularization rate", &mut self.exp.regularization_rate, &rules::REG_RATES)
+                });
+            }
+            if problem {
+                captioned(ui, "Problem type", |ui| {
+                    egui::ComboBox::from_id_salt("problem")
+                        .width(110.0)
+                        .selected_text(problem_name(self.exp.problem))
+                        .show_ui(ui, |ui| {
+                            for p in [Problem::Classification, Problem::Regression] {
+                                ui.selectable_value(&mut self.exp.problem, p, problem_name(p));
+                            }
+                        })
+                });
+            }
             ui.separator();
             captioned(ui, "Speed", |ui| {
                 let before = self.speed;
@@ -113,6 +129,33 @@ impl Ui {
     pub(super) fn data_panel(&mut self, ui: &mut egui::Ui, out: &mut UiOutput) {
         ui.add_space(6.0);
         ui.heading("DATA");
+        if !self.exp.hides("dataset") {
+            self.dataset_picker(ui);
+        }
+        ui.add_space(10.0);
+        ui.spacing_mut().slider_width = ui.available_width() - 4.0;
+        if !self.exp.hides("percTrainData") {
+            slider(ui, "Ratio of training to test data (%)", &mut self.exp.perc_train_data, rules::TRAIN_RATIO);
+        }
+        if !self.exp.hides("noise") {
+            slider(ui, "Noise", &mut self.exp.noise, rules::NOISE);
+        }
+        if !self.exp.hides("batchSize") {
+            let mut batch = self.exp.batch_size as f64;
+            slider(ui, "Batch size", &mut batch, rules::BATCH);
+            if batch != self.exp.batch_size as f64 {
+                self.exp.batch_size = batch.round().max(1.0) as usize;
+            }
+        }
+        ui.add_space(4.0);
+        if ui.button("Regenerate").on_hover_text("New points from a new seed").clicked() {
+            out.commands.push(Command::Regenerate);
+        }
+        ui.add_space(8.0);
+        self.seed_field(ui);
+    }
+
+    fn dataset_picker(&mut self, ui: &mut egui::Ui) {
         ui.label("Which dataset do you want to use?");
         let list: &[Dataset] = match self.exp.problem {
             Problem::Classification => &Dataset::CLASSIFICATION,
@@ -143,20 +186,9 @@ impl Ui {
                 }
             }
         });
-        ui.add_space(10.0);
-        ui.spacing_mut().slider_width = ui.available_width() - 4.0;
-        slider(ui, "Ratio of training to test data (%)", &mut self.exp.perc_train_data, rules::TRAIN_RATIO);
-        slider(ui, "Noise", &mut self.exp.noise, rules::NOISE);
-        let mut batch = self.exp.batch_size as f64;
-        slider(ui, "Batch size", &mut batch, rules::BATCH);
-        if batch != self.exp.batch_size as f64 {
-            self.exp.batch_size = batch.round().max(1.0) as usize;
-        }
-        ui.add_space(4.0);
-        if ui.button("Regenerate").on_hover_text("New points from a new seed").clicked() {
-            out.commands.push(Command::Regenerate);
-        }
-        ui.add_space(8.0);
+    }
+
+    fn seed_field(&mut self, ui: &mut egui::Ui) {
         ui.label("Seed");
         let resp = ui.add(egui::TextEdit::singleline(&mut self.seed_text).desired_width(f32::INFINITY)).on_hover_text(
             "The seed of the random stream: the same seed gives the same points and initial weights as the \
@@ -219,12 +251,18 @@ impl Ui {
         ui.painter().text(rect.center_top(), egui::Align2::CENTER_TOP, "0", font.clone(), c);
         ui.painter().text(rect.right_top(), egui::Align2::RIGHT_TOP, "1", font, c);
         ui.add_space(8.0);
-        ui.checkbox(&mut self.exp.show_test_data, "Show test data");
-        ui.checkbox(&mut self.exp.discretize, "Discretize output");
+        if !self.exp.hides("showTestData") {
+            ui.checkbox(&mut self.exp.show_test_data, "Show test data");
+        }
+        if !self.exp.hides("discretize") {
+            ui.checkbox(&mut self.exp.discretize, "Discretize output");
+        }
         ui.separator();
         self.link_section(ui, snap);
         ui.separator();
-        ui.label(format!("{} epochs/s · {:.0} frames/s", fmt_rate(snap.epochs_per_second), self.frames_per_second));
+        if self.frames_per_second > 0.0 {
+            ui.label(format!("{} epochs/s · {:.0} frames/s", fmt_rate(snap.epochs_per_second), self.frames_per_second));
+        }
         ui.label(format!("{} parameters · {} training points", snap.network.param_count(), snap.data.train.len()));
         ui.label(RichText::new("Press ? for the keys").weak());
     }

@@ -40,6 +40,8 @@ pub struct UiOutput {
     pub viz: Option<Rect>,
     pub toggle_fullscreen: bool,
     pub leave_fullscreen: bool,
+    /// Ctrl +, - or 0: the window applies it and remembers it.
+    pub zoom: Option<rules::Zoom>,
     /// The hovered (or edited) item of the diagram, for the renderer to show.
     pub focus: crate::render::frame::Focus,
 }
@@ -55,10 +57,12 @@ pub struct Ui {
     chart: Vec<Losses>,
     pub show_help: bool,
     thumbs: Vec<(Dataset, egui::TextureHandle)>,
-    frames_per_second: f64,
-    last_frame: Option<std::time::Instant>,
+    /// Set by the window from its presented frames (0: not measured, e.g. a headless render).
+    pub frames_per_second: f64,
     /// Wheel travel over a layer's neuron count not yet turned into neurons.
     wheel: f32,
+    /// The controls are hidden (H): the picture alone, for a talk.
+    pub presenting: bool,
     /// When "Copy link" was last pressed.
     copied: Option<std::time::Instant>,
     /// A text field had the keyboard at the end of the last frame.
@@ -81,8 +85,8 @@ impl Ui {
             show_help: false,
             thumbs: Vec::new(),
             frames_per_second: 0.0,
-            last_frame: None,
             wheel: 0.0,
+            presenting: false,
             copied: None,
             typing: false,
             edit: None,
@@ -128,16 +132,6 @@ impl Ui {
 
     /// Draws every panel and returns what the user asked for.
     pub fn show(&mut self, ctx: &egui::Context, root: &mut egui::Ui, snap: &Snapshot) -> UiOutput {
-        let now = std::time::Instant::now();
-        if let Some(t) = self.last_frame {
-            let dt = (now - t).as_secs_f64();
-            if dt > 0.0 {
-                // A smoothed rate; the first frames converge quickly.
-                let w = if self.frames_per_second == 0.0 { 1.0 } else { 0.1 };
-                self.frames_per_second += w * (1.0 / dt - self.frames_per_second);
-            }
-        }
-        self.last_frame = Some(now);
         self.sync(snap);
         if self.thumbs.is_empty() {
             self.thumbs = widgets::dataset_thumbnails(ctx);
@@ -145,11 +139,19 @@ impl Ui {
         let mut out = UiOutput::default();
         self.shortcuts(ctx, &mut out);
 
-        egui::Panel::top("controls").show(root, |ui| self.top_bar(ui, snap, &mut out));
-        egui::Panel::left("data").resizable(false).exact_size(236.0).show(root, |ui| self.data_panel(ui, &mut out));
-        egui::Panel::right("output").resizable(false).exact_size(256.0).show(root, |ui| self.output_panel(ui, snap));
+        if !self.presenting {
+            egui::Panel::top("controls").show(root, |ui| self.top_bar(ui, snap, &mut out));
+            egui::Panel::left("data").resizable(false).exact_size(236.0).show(root, |ui| self.data_panel(ui, &mut out));
+            egui::Panel::right("output")
+                .resizable(false)
+                .exact_size(256.0)
+                .show(root, |ui| self.output_panel(ui, snap));
+        }
         egui::CentralPanel::no_frame().show(root, |ui| {
             out.viz = Some(self.network_overlay(ui, snap, &mut out));
+            if self.presenting {
+                self.hud(ui, snap);
+            }
         });
         if self.show_help {
             let mut open = true;
@@ -172,6 +174,29 @@ impl Ui {
             self.edits_sent += 1;
         }
         out
+    }
+
+    /// With the controls hidden: the epoch and losses in a corner, and how to get them back.
+    fn hud(&self, ui: &mut egui::Ui, snap: &Snapshot) {
+        let r = ui.max_rect();
+        let font = egui::FontId::proportional(15.0);
+        let strong = ui.visuals().strong_text_color();
+        let text = format!(
+            "Epoch {}    Test loss {}    Training loss {}",
+            rules::epoch_text(snap.epoch),
+            controls::fmt_loss(snap.losses.test),
+            controls::fmt_loss(snap.losses.train)
+        );
+        ui.painter().text(r.left_bottom() + egui::vec2(16.0, -14.0), egui::Align2::LEFT_BOTTOM, text, font, strong);
+        let hint = egui::FontId::proportional(11.0);
+        let weak = ui.visuals().weak_text_color();
+        ui.painter().text(
+            r.right_bottom() + egui::vec2(-16.0, -14.0),
+            egui::Align2::RIGHT_BOTTOM,
+            "H: controls",
+            hint,
+            weak,
+        );
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context, out: &mut UiOutput) {
@@ -203,6 +228,8 @@ impl Ui {
                     self.show_help = false;
                 }
                 Shortcut::Help => self.show_help = !self.show_help,
+                Shortcut::Present => self.presenting = !self.presenting,
+                Shortcut::Zoom(z) => out.zoom = Some(z),
             }
         }
     }

@@ -91,10 +91,14 @@ impl Ui {
         painter.text(Pos2::new(left, row1), Align2::LEFT_CENTER, title, heading.clone(), text);
         let plus = Rect::from_min_size(Pos2::new(left + title_w + 6.0, row1 - bsize.y / 2.0), bsize);
         let minus = plus.translate(Vec2::new(bsize.x + 4.0, 0.0));
-        if ui.put(plus, egui::Button::new("+")).on_hover_text("Add a hidden layer").clicked() {
+        // Presenting (H) shows the picture only; a link may hide the layer buttons.
+        let layer_buttons = !self.presenting && !self.exp.hides("numHiddenLayers");
+        if layer_buttons && ui.put(plus, egui::Button::new("+")).on_hover_text("Add a hidden layer").clicked() {
             add_layer(&mut self.exp.network_shape);
         }
-        if ui.put(minus, egui::Button::new("-")).on_hover_text("Remove the last hidden layer").clicked() {
+        if layer_buttons
+            && ui.put(minus, egui::Button::new("-")).on_hover_text("Remove the last hidden layer").clicked()
+        {
             remove_layer(&mut self.exp.network_shape);
         }
         let pitch = if layout.columns.len() > 1 { (centre_x(1) - centre_x(0)).abs() } else { 80.0 };
@@ -102,7 +106,8 @@ impl Ui {
         let bw = ((cell_w - 4.0) / 2.0).clamp(10.0, 24.0);
         // The buttons above may just have changed the shape: the trainer's (drawn) network and
         // the edited one can differ for a frame.
-        for l in 0..self.exp.network_shape.len().min(hidden.len()) {
+        let neuron_buttons = if self.presenting { 0 } else { self.exp.network_shape.len().min(hidden.len()) };
+        for l in 0..neuron_buttons {
             let x = centre_x(l + 1);
             let y = full.min.y + 40.0;
             let plus = Rect::from_center_size(Pos2::new(x - bw / 2.0 - 2.0, y), Vec2::new(bw, 18.0));

@@ -100,21 +100,56 @@ pub enum Shortcut {
     Fullscreen,
     LeaveFullscreen,
     Help,
+    /// Hide the controls, leaving the picture (and again: show them).
+    Present,
+    Zoom(Zoom),
 }
 
-pub const HELP: [(&str, &str); 7] = [
+/// A change of the interface scale (Ctrl +, Ctrl -, Ctrl 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zoom {
+    In,
+    Out,
+    /// Back to the scale fitted to the window.
+    Fit,
+}
+
+impl Zoom {
+    /// The user's scale factor after this change.
+    pub fn apply(self, scale: f32) -> f32 {
+        let s = match self {
+            Zoom::In => scale * 1.1,
+            Zoom::Out => scale / 1.1,
+            Zoom::Fit => 1.0,
+        };
+        s.clamp(*crate::settings::UI_SCALE.start(), *crate::settings::UI_SCALE.end())
+    }
+}
+
+pub const HELP: [(&str, &str); 9] = [
     ("Space", "play / pause"),
     ("→ or S", "one epoch"),
     ("R", "reset the weights"),
     ("F, F11", "fullscreen"),
     ("Esc", "leave fullscreen"),
+    ("H", "hide the controls (again: show them)"),
+    ("Ctrl +/-, 0", "bigger, smaller, fitted interface (remembered)"),
     ("?", "this help"),
     ("wheel", "over a layer's neuron count: add or remove neurons"),
 ];
 
-/// The key map. Keys with Ctrl/Alt/Cmd held are left to the text fields and the system.
+/// The key map. With Ctrl (Cmd) held only the interface scale keys count; the rest is left to
+/// the text fields and the system.
 pub fn shortcut(key: egui::Key, m: egui::Modifiers) -> Option<Shortcut> {
     use egui::Key;
+    if m.command && !m.alt {
+        return match key {
+            Key::Plus | Key::Equals => Some(Shortcut::Zoom(Zoom::In)),
+            Key::Minus => Some(Shortcut::Zoom(Zoom::Out)),
+            Key::Num0 => Some(Shortcut::Zoom(Zoom::Fit)),
+            _ => None,
+        };
+    }
     if m.ctrl || m.alt || m.command || m.mac_cmd {
         return None;
     }
@@ -124,6 +159,7 @@ pub fn shortcut(key: egui::Key, m: egui::Modifiers) -> Option<Shortcut> {
         Key::R => Shortcut::Reset,
         Key::F | Key::F11 => Shortcut::Fullscreen,
         Key::Escape => Shortcut::LeaveFullscreen,
+        Key::H => Shortcut::Present,
         _ => return None,
     })
 }
@@ -189,7 +225,16 @@ mod tests {
         assert_eq!(shortcut(Key::R, none), Some(Shortcut::Reset));
         assert_eq!(shortcut(Key::F11, none), Some(Shortcut::Fullscreen));
         assert_eq!(shortcut(Key::Escape, none), Some(Shortcut::LeaveFullscreen));
+        assert_eq!(shortcut(Key::H, none), Some(Shortcut::Present));
         assert_eq!(shortcut(Key::R, Modifiers::CTRL), None, "Ctrl+R is not reset");
+        assert_eq!(shortcut(Key::Plus, Modifiers::COMMAND), Some(Shortcut::Zoom(Zoom::In)));
+        assert_eq!(shortcut(Key::Equals, Modifiers::COMMAND), Some(Shortcut::Zoom(Zoom::In)));
+        assert_eq!(shortcut(Key::Minus, Modifiers::COMMAND), Some(Shortcut::Zoom(Zoom::Out)));
+        assert_eq!(shortcut(Key::Num0, Modifiers::COMMAND), Some(Shortcut::Zoom(Zoom::Fit)));
+        assert_eq!(shortcut(Key::Minus, Modifiers::NONE), None);
+        assert!((Zoom::In.apply(1.0) - 1.1).abs() < 1e-6);
+        assert_eq!(Zoom::Fit.apply(2.5), 1.0);
+        assert_eq!(Zoom::In.apply(4.0), 4.0, "clamped");
         assert_eq!(shortcut(Key::A, none), None);
     }
 }

@@ -300,6 +300,38 @@ fn copy_link_copies_and_says_what_the_link_leaves_out() {
     assert!(labels.contains(&"The link starts again from epoch 0."), "{labels:?}");
 }
 
+#[test]
+fn classroom_flags_hide_their_controls() {
+    let h = Harness::new(
+        "seed=ui&networkShape=3,2&noise_hide=true&playButton_hide=true&numHiddenLayers_hide=true&activation_hide=false",
+    );
+    let labels = h.labels();
+    for gone in ["Play", "Noise"] {
+        assert!(!labels.contains(&gone), "{gone} is hidden: {labels:?}");
+    }
+    for kept in ["Step", "Reset", "Batch size", "Activation"] {
+        assert!(labels.contains(&kept), "{kept} stays: {labels:?}");
+    }
+    // The layer +/- go; each layer's neuron +/- stay.
+    assert_eq!(h.all("+").len(), 2, "{labels:?}");
+}
+
+#[test]
+fn h_hides_the_controls_and_brings_them_back() {
+    let mut h = Harness::new("seed=ui");
+    let before = h.frame(Vec::new()).viz.expect("viz");
+    h.key(Key::H);
+    let out = h.frame(Vec::new());
+    let during = out.viz.expect("viz");
+    assert!(!h.labels().contains(&"Play") && !h.labels().contains(&"Regenerate"), "{:?}", h.labels());
+    assert!(during.width() > before.width() + 400.0, "the picture takes the room: {before:?} -> {during:?}");
+    // Keys still work while presenting.
+    assert_eq!(h.key(Key::Space).commands, vec![Command::TogglePlay]);
+    h.key(Key::H);
+    h.frame(Vec::new());
+    assert!(h.labels().contains(&"Play"));
+}
+
 mod manipulation {
     use super::*;
     use crate::render::frame::Focus;
