@@ -97,7 +97,7 @@ struct LinkLayer {
     src_col: u32,
     dst_col: u32,
     map_inputs: u32,       // 1: source j sits at row input_rows[j] of its column (features)
-    _pad: u32,
+    stride: u32,           // level of detail: instance i draws link (i * stride) mod links
 }
 
 // Keep in sync with src/gpu/types.rs::LinkStyle.

@@ -37,7 +37,7 @@ fn vs_link(@builtin(vertex_index) v: u32, @builtin(instance_index) k: u32) -> Vs
         }
     }
     let layer = link_layers[l];
-    let local = k - layer.first;
+    let local = ((k - layer.first) * layer.stride) % (layer.inputs * layer.outputs);
     let dst = local / layer.inputs;
     let src = local % layer.inputs;
     let w = weights[layer.w_off + local];

@@ -15,8 +15,9 @@
 
 use crate::gpu::{GpuContext, GpuError, readback};
 use crate::nn::NnError;
+use crate::render::budget::FieldPacer;
 use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
-use crate::render::frame::Scene;
+use crate::render::frame::{Resolution, Scene};
 use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
 use crate::settings::{self, Settings};
@@ -162,6 +163,9 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
         repaint_at: None,
         auto_zoom: 1.0,
         settings: load_settings(),
+        // A first guess, corrected from the first frames: about a 256² field.
+        pacer: FieldPacer::new(1000.0 / 60.0, 65_536.0),
+        last_generation: None,
     };
     event_loop.run_app(&mut app)?;
     if let Some(e) = app.error.take() {
@@ -209,6 +213,10 @@ struct App {
     auto_zoom: f32,
     /// What the user adds with Ctrl +/-, a factor on top; remembered between runs.
     settings: Settings,
+    /// How many field pixels a frame may compute.
+    pacer: FieldPacer,
+    /// The snapshot the last frame drew: the same again means the weights are at rest.
+    last_generation: Option<u64>,
 }
 
 /// The display's pace when no frames are drawn.
@@ -292,6 +300,8 @@ impl App {
         }
         let snap = self.sim.latest();
         self.ui.absorb(self.sim.drain_history());
+        let at_rest = self.last_generation == Some(snap.generation);
+        self.last_generation = Some(snap.generation);
 
         // The UI first: it decides where the visualisation goes.
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
@@ -344,6 +354,9 @@ impl App {
             path: ForwardPath::Auto,
             generation: Some(snap.generation),
             focus: out.focus,
+            // While the weights change, a field within the frame budget; at rest, refinement.
+            resolution: Resolution::Paced { pixels: self.pacer.pixels(), refine: at_rest },
+            view: self.ui.view,
         };
 
         let ui_frame = EguiFrame { paint: &paint, screen: &screen };
@@ -395,6 +408,8 @@ impl App {
         if let Some(t) = self.last_present {
             let dt = (now - t).as_secs_f64();
             self.frame_ms.push(dt * 1e3);
+            let stats = gfx.screen.viz.stats;
+            self.pacer.observe(dt * 1e3, stats.computed_pixels > 0 && !at_rest, stats.field_pixels);
             // A smoothed rate for the status line; the first frames converge quickly.
             let fps = &mut self.ui.frames_per_second;
             let w = if *fps == 0.0 { 1.0 } else { 0.1 };
@@ -517,7 +532,7 @@ impl ApplicationHandler<Wake> for App {
             }
             return;
         }
-        if playing {
+        if playing || gfx.screen.viz.refining() {
             gfx.window.request_redraw();
             event_loop.set_control_flow(ControlFlow::Wait);
         } else if let Some(at) = self.repaint_at {

@@ -196,6 +196,41 @@ fn probed_rows_match_cpu() {
     }
 }
 
+/// A field built in parts (as the window refines over several frames) equals the field
+/// computed at once, by both kernels, probed or not.
+#[test]
+fn fields_built_in_parts_equal_whole_ones() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let set = features(&[Feature::X, Feature::Y, Feature::XTimesY]);
+    let net = random_network("parts", set, &[6, 40, 5], Activation::Relu, 3.0);
+    let packed = PackedNetwork::new(&net, set);
+    let grid = Grid::new(53, 41);
+    let mut bufs = engine.buffers(ctx);
+    engine.upload(ctx, &mut bufs, packed.clone());
+    for path in [ForwardPath::Fused, ForwardPath::Tiled] {
+        for probe in [None, Some(packed.acts_row(1, 39))] {
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            engine.encode_probe(ctx, &mut enc, &mut bufs, &grid, path, probe).unwrap();
+            ctx.queue.submit([enc.finish()]);
+            let whole = readback::read_f32(ctx, bufs.field.as_ref().unwrap(), grid.pixels()).unwrap();
+            let out = FieldEngine::field_buffer(ctx, grid.pixels());
+            let cuts = [0, 1, 700, 1901, grid.pixels()];
+            for w in cuts.windows(2) {
+                let mut enc = ctx.device.create_command_encoder(&Default::default());
+                engine.encode_field_part(ctx, &mut enc, &mut bufs, &out, &grid, path, probe, w[0]..w[1]).unwrap();
+                ctx.queue.submit([enc.finish()]);
+            }
+            let parts = readback::read_f32(ctx, &out, grid.pixels()).unwrap();
+            assert_eq!(parts, whole, "{path:?} probe {probe:?}");
+        }
+    }
+    let out = FieldEngine::field_buffer(ctx, 10);
+    let mut enc = ctx.device.create_command_encoder(&Default::default());
+    let e = engine.encode_field_part(ctx, &mut enc, &mut bufs, &out, &grid, ForwardPath::Auto, None, 0..grid.pixels());
+    assert!(e.is_err(), "a buffer too small is refused");
+}
+
 #[test]
 fn big_fields_are_chunked() {
     let Some(ctx) = gpu() else { return };
@@ -254,6 +289,8 @@ mod frame {
             path: ForwardPath::Auto,
             generation: None,
             focus: Default::default(),
+            resolution: Default::default(),
+            view: Default::default(),
         };
         Some(Renderer::render_rgba(ctx, w, h, &scene).expect("render"))
     }

@@ -5,7 +5,7 @@ use super::{CliError, RenderArgs, Source};
 use crate::gpu::{GpuContext, GpuError};
 use crate::nn::TrainPath;
 use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
-use crate::render::frame::{Renderer, Scene};
+use crate::render::frame::{Renderer, Resolution, Scene};
 use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
 use crate::session::Session;
@@ -32,6 +32,8 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             path: args.forward.into(),
             generation: None,
             focus: Default::default(),
+            resolution: Resolution::Full,
+            view: Default::default(),
         };
         Renderer::render_rgba(&ctx, w, h, &scene)?
     } else {
@@ -100,6 +102,8 @@ pub fn render_window(
         path,
         generation: None,
         focus: Default::default(),
+        resolution: Resolution::Full,
+        view: Default::default(),
     };
     let descriptor = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: ppp };
     let frame = EguiFrame { paint: &paint, screen: &descriptor };

@@ -136,7 +136,9 @@ pub struct LinkLayer {
     pub src_col: u32,
     pub dst_col: u32,
     pub map_inputs: u32,
-    pub _pad: u32,
+    /// Level of detail: a layer with more links than can be seen draws every `stride`-th
+    /// ((i * stride) mod links; stride coprime with `inputs`, so every source still shows).
+    pub stride: u32,
 }
 const _: () = assert!(std::mem::size_of::<LinkLayer>() == 32);
 

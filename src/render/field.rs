@@ -256,8 +256,15 @@ impl FieldBuffers {
 
 /// What a pass computes: the field (the output, or a probed row), or every thumbnail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Pass {
-    Field { probe: Option<usize> },
+enum Pass<'b> {
+    /// Pixels `first..end` of the field (the output, or the probed row) into `out`, or into
+    /// the buffers' own field.
+    Field {
+        probe: Option<usize>,
+        first: usize,
+        end: usize,
+        out: Option<&'b wgpu::Buffer>,
+    },
     Thumbnails,
 }
 
@@ -404,7 +411,51 @@ impl FieldEngine {
         let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
         // The output node is the last row: probing it is the plain field.
         let probe = probe.filter(|&r| r + 1 < rows);
-        self.encode(ctx, enc, bufs, grid, path, Pass::Field { probe })
+        self.encode(ctx, enc, bufs, grid, path, Pass::Field { probe, first: 0, end: grid.pixels(), out: None })
+    }
+
+    /// A buffer that can hold a field of `pixels` (for [`Self::encode_field_part`]).
+    pub fn field_buffer(ctx: &GpuContext, pixels: usize) -> wgpu::Buffer {
+        ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("field part"),
+            size: (pixels as u64 * 4).max(16).next_multiple_of(16),
+            usage: STORAGE,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Pixels `range` of the field over `grid` (the output, or the probed row) into `out`
+    /// (made by [`Self::field_buffer`] for at least `grid.pixels()`): a big field built over
+    /// several frames, each within its time budget.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_field_part(
+        &self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        bufs: &mut FieldBuffers,
+        out: &wgpu::Buffer,
+        grid: &Grid,
+        path: ForwardPath,
+        probe: Option<usize>,
+        range: std::ops::Range<usize>,
+    ) -> Result<PassInfo, GpuError> {
+        let pixels = grid.pixels();
+        if out.size() < pixels as u64 * 4 || range.end > pixels || range.start >= range.end {
+            return Err(GpuError::TooLarge(format!(
+                "field part {range:?} of {pixels} pixels into a buffer of {} bytes",
+                out.size()
+            )));
+        }
+        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
+        let probe = probe.filter(|&r| r + 1 < rows);
+        self.encode(
+            ctx,
+            enc,
+            bufs,
+            grid,
+            path,
+            Pass::Field { probe, first: range.start, end: range.end, out: Some(out) },
+        )
     }
 
     /// Encodes every feature's and node's values over a `side`² grid into `bufs.acts`.
@@ -437,11 +488,12 @@ impl FieldEngine {
         bufs: &mut FieldBuffers,
         grid: &Grid,
         path: ForwardPath,
-        pass: Pass,
+        pass: Pass<'_>,
     ) -> Result<PassInfo, GpuError> {
-        let (thumbs, probe) = match pass {
-            Pass::Field { probe } => (false, probe),
-            Pass::Thumbnails => (true, None),
+        let pixels = grid.pixels();
+        let (thumbs, probe, first, end, out_field) = match pass {
+            Pass::Field { probe, first, end, out } => (false, probe, first, end, out),
+            Pass::Thumbnails => (true, None, 0, pixels, None),
         };
         let packed = bufs.packed.as_ref().ok_or_else(|| GpuError::Readback("no network uploaded".into()))?;
         // A feature's field needs no layer at all: the per-pixel kernel returns right after the
@@ -455,14 +507,13 @@ impl FieldEngine {
                 .position(|d| (d.acts_row as usize..(d.acts_row + d.outputs) as usize).contains(&r))
                 .map(|l| (l, r - packed.layers[l].acts_row as usize))
         });
-        let pixels = grid.pixels();
         let domain = grid.domain.map(|v| v as f32);
         let base = ForwardParams {
             domain,
             grid_w: grid.width,
             grid_h: grid.height,
-            pixel_offset: 0,
-            pixel_count: pixels as u32,
+            pixel_offset: first as u32,
+            pixel_count: (end - first) as u32,
             feature_mask: packed.feature_mask,
             layer_count: packed.layers.len() as u32,
             store_acts: thumbs as u32,
@@ -493,7 +544,7 @@ impl FieldEngine {
             else {
                 return Err(GpuError::Readback("buffers missing".into()));
             };
-            let out = if thumbs { bufs.thumb_out.as_ref() } else { bufs.field.as_ref() };
+            let out = if thumbs { bufs.thumb_out.as_ref() } else { out_field.or(bufs.field.as_ref()) };
             let acts = if thumbs { bufs.acts.as_ref().unwrap_or(&bufs.dummy) } else { &bufs.dummy };
             let out = out.ok_or_else(|| GpuError::Readback("output buffer missing".into()))?;
             ctx.queue.write_buffer(params, 0, &blocks);
@@ -517,7 +568,7 @@ impl FieldEngine {
             });
             pass.set_pipeline(&self.fused.pipeline);
             pass.set_bind_group(0, &bg, &[off]);
-            let (x, y) = fold((pixels as u32).div_ceil(64));
+            let (x, y) = fold(((end - first) as u32).div_ceil(64));
             pass.dispatch_workgroups(x, y, 1);
             return Ok(PassInfo { path, chunks: 1, dispatches: 1 });
         }
@@ -539,9 +590,9 @@ impl FieldEngine {
         let chunk = chunk.min(pixels).max(1);
         let n_layers = probed.map_or(packed.layers.len(), |(l, _)| l + 1);
         let mut plan: Vec<(u32, Vec<(u32, GemmParams)>)> = Vec::new();
-        let mut start = 0;
-        while start < pixels {
-            let count = chunk.min(pixels - start);
+        let mut start = first;
+        while start < end {
+            let count = chunk.min(end - start);
             let fp = ForwardParams { pixel_offset: start as u32, pixel_count: count as u32, ..base };
             let f_off = push(bytemuck::bytes_of(&fp));
             let mut layer_blocks = Vec::with_capacity(n_layers);
@@ -589,7 +640,7 @@ impl FieldEngine {
         };
         ctx.queue.write_buffer(params, 0, &blocks);
         let acts = if thumbs { bufs.acts.as_ref().unwrap_or(&bufs.dummy) } else { &bufs.dummy };
-        let field = if thumbs { None } else { bufs.field.as_ref() };
+        let field = if thumbs { None } else { out_field.or(bufs.field.as_ref()) };
         let gp = std::mem::size_of::<GemmParams>() as u64;
         let fpz = std::mem::size_of::<ForwardParams>() as u64;
         let feat_bg = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {

@@ -6,10 +6,11 @@
 //! and the thumbnails, and four instanced draws paint links, thumbnails with bias marks, the
 //! field, and the points. Links and bias marks read the weights buffer directly.
 
+use super::budget;
 use super::field::{
     FEATURE_ROWS, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID, thumbnail_grid,
 };
-use super::layout::{Layout, Rect};
+use super::layout::{DiagramView, Layout, Rect};
 use crate::data::{Feature, FeatureSet, Point};
 use crate::gpu::types::{
     BiasInstance, ColumnLayout, HeatmapInstance, LinkLayer, LinkStyle, NONE, PointInstance, PointStyle, View,
@@ -33,6 +34,9 @@ pub struct Scene<'a> {
     /// What the pointer is on: a node's field replaces the output in the big heatmap and its
     /// links stand out; a link is drawn wider.
     pub focus: Focus,
+    pub resolution: Resolution,
+    /// The diagram's pan and zoom.
+    pub view: DiagramView,
 }
 
 /// The diagram's hovered item, in the terms of [`super::hit::Hit`].
@@ -47,7 +51,12 @@ pub struct Focus {
 /// Timings and sizes of the last frame's work, for benchmarks and the window's status line.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FrameStats {
+    /// The full-resolution field's pixels.
     pub field_pixels: usize,
+    /// The grid the heatmap shows (the full one, or a paced coarser one).
+    pub field_grid: (u32, u32),
+    /// Pixels the forward passes computed this frame (field, refinement and thumbnails).
+    pub computed_pixels: usize,
     pub thumb_grid: u32,
     pub links: u64,
 }
@@ -148,15 +157,53 @@ impl Dynamic {
     }
 }
 
-/// What a field and thumbnail pass was computed for: the same again needs no pass.
+/// Links a layer draws at most: past that a layer is a haze of lines anyway, and drawing
+/// millions of them would cost the frame rate. Denser layers draw an even sample.
+pub const MAX_LINKS_PER_LAYER: u64 = 40_000;
+
+/// Level of detail for a layer of `total` links: (stride, links drawn). All of them when they
+/// fit under `cap`; else `cap` links, instance i drawing link (i · stride) mod total, with the
+/// stride the smallest at least total / cap that is coprime with `total`: the walk then visits
+/// distinct links spread evenly over the whole weight matrix (every source, every destination),
+/// not one column of it. (i · stride stays far below 2³² for the widths the engine allows.)
+pub fn lod_stride(total: u64, cap: u64) -> (u32, u64) {
+    if total <= cap {
+        return (1, total);
+    }
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let mut s = total.div_ceil(cap);
+    while gcd(s, total) != 1 {
+        s += 1;
+    }
+    (s as u32, cap)
+}
+
+/// What a field was computed for: the same again needs no pass.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Computed {
     upload: u64,
     field: (u32, u32),
-    thumb: u32,
     path: ForwardPath,
     domain: [u64; 4],
     probe: Option<usize>,
+}
+
+/// How much of the field and thumbnails a frame computes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Resolution {
+    /// Everything at full resolution, at once (headless renders, tests).
+    #[default]
+    Full,
+    /// A window frame within a budget: the field at about `pixels` pixels (the heatmap
+    /// upscales it), thumbnails at a grid within a quarter of that. With `refine` (the weights
+    /// are at rest), the full-resolution field is built `pixels` at a time over the following
+    /// frames and shown once complete.
+    Paced { pixels: usize, refine: bool },
 }
 
 pub struct Renderer {
@@ -179,8 +226,15 @@ pub struct Renderer {
     pub stats: FrameStats,
     /// The generation of the uploaded weights, and a counter bumped by every upload.
     uploaded: Option<(Option<u64>, u64)>,
-    /// What the field and thumbnail buffers hold now.
+    /// What the field buffer holds now.
     computed: Option<Computed>,
+    /// What the thumbnails hold now: upload, side, path, domain.
+    thumbs_computed: Option<(u64, u32, ForwardPath, [u64; 4])>,
+    /// The full-resolution field being refined over several frames, what it is (once complete)
+    /// and how far it got.
+    hi: Option<wgpu::Buffer>,
+    refined: Option<Computed>,
+    progress: Option<(Computed, usize)>,
 }
 
 const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE;
@@ -242,6 +296,10 @@ impl Renderer {
             stats: FrameStats::default(),
             uploaded: None,
             computed: None,
+            thumbs_computed: None,
+            hi: None,
+            refined: None,
+            progress: None,
         }
     }
 
@@ -262,7 +320,7 @@ impl Renderer {
         // A caller's area (the window's free panel space) never reaches past the target, even
         // in the one frame where a new UI scale and the old panel sizes disagree.
         let area = area.clamped(width as f32, height as f32);
-        let layout = Layout::within(area, width, height, &net.hidden_shape(), FEATURE_ROWS);
+        let layout = Layout::within(area, width, height, &net.hidden_shape(), FEATURE_ROWS).viewed(scene.view);
         // Upload only weights the GPU does not have yet (every frame while training, never
         // while paused).
         let upload = match (self.uploaded, scene.generation) {
@@ -278,7 +336,14 @@ impl Renderer {
         let Some(packed) = self.bufs.packed().cloned() else {
             return Err(GpuError::Readback("forward-pass buffers missing".into()));
         };
-        let thumb = thumbnail_grid(ctx, &packed, THUMB_GRID);
+        let thumb_cap = thumbnail_grid(ctx, &packed, THUMB_GRID);
+        let thumb = match scene.resolution {
+            Resolution::Full => thumb_cap,
+            // Thumbnails get a quarter of a training frame's budget, more once the weights rest.
+            Resolution::Paced { pixels, refine } => {
+                budget::thumb_side(if refine { pixels.saturating_mul(4) } else { pixels / 4 }).min(thumb_cap)
+            }
+        };
         let input_rows: Vec<u32> = Feature::ALL
             .iter()
             .enumerate()
@@ -290,6 +355,8 @@ impl Renderer {
         let mut link_layers = Vec::with_capacity(packed.layers.len());
         let mut first = 0u64;
         for (l, d) in packed.layers.iter().enumerate() {
+            let total = d.inputs as u64 * d.outputs as u64;
+            let (stride, drawn) = lod_stride(total, MAX_LINKS_PER_LAYER);
             link_layers.push(LinkLayer {
                 first: first as u32,
                 inputs: d.inputs,
@@ -298,9 +365,9 @@ impl Renderer {
                 src_col: l as u32,
                 dst_col: l as u32 + 1,
                 map_inputs: (l == 0) as u32,
-                _pad: 0,
+                stride,
             });
-            first += d.inputs as u64 * d.outputs as u64;
+            first += drawn;
         }
         let links = first;
 
@@ -341,7 +408,6 @@ impl Renderer {
         let fw = layout.field.w as u32;
         let fh = layout.field.h as u32;
         let grid = Grid { width: fw, height: fh, domain: scene.domain };
-        let field = HeatmapInstance { rect: layout.field.to_array(), row: 0, grid_w: fw, grid_h: fh, flags };
 
         let mut points: Vec<PointInstance> = scene
             .train
@@ -370,9 +436,10 @@ impl Renderer {
             0 => (row < FEATURE_ROWS).then_some(row),
             c => packed.layers.get(c - 1).filter(|d| row < d.outputs as usize).map(|_| packed.acts_row(c - 1, row)),
         });
+        // (A thinned-out layer may not draw the hovered link: the UI draws it over the top.)
         let focus_link = scene.focus.link.and_then(|(l, dst, src)| {
             let d = packed.layers.get(l)?;
-            (dst < d.outputs as usize && src < d.inputs as usize)
+            (dst < d.outputs as usize && src < d.inputs as usize && link_layers[l].stride == 1)
                 .then(|| link_layers[l].first + dst as u32 * d.inputs + src as u32)
         });
         let link_style = LinkStyle {
@@ -393,17 +460,72 @@ impl Renderer {
         let key = Computed {
             upload: upload_count,
             field: (fw, fh),
-            thumb,
             path: scene.path,
             domain: scene.domain.map(f64::to_bits),
             probe,
         };
-        if self.computed != Some(key) {
-            self.engine.encode_probe(ctx, enc, &mut self.bufs, &grid, scene.path, probe)?;
+        let mut computed_pixels = 0;
+        let thumbs_key = (key.upload, thumb, key.path, key.domain);
+        if self.thumbs_computed != Some(thumbs_key) {
             self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
-            self.computed = Some(key);
+            self.thumbs_computed = Some(thumbs_key);
+            computed_pixels += (thumb * thumb) as usize;
         }
-        self.stats = FrameStats { field_pixels: grid.pixels(), thumb_grid: thumb, links };
+        // Which field the heatmap shows: the refined full-resolution one while it is still
+        // valid, else one computed now at the paced (or full) grid.
+        let (shown_hi, shown_grid) = if scene.resolution != Resolution::Full && self.refined == Some(key) {
+            (true, (fw, fh))
+        } else {
+            let (gw, gh) = match scene.resolution {
+                Resolution::Full => (fw, fh),
+                Resolution::Paced { pixels, .. } => budget::grid_within((fw, fh), pixels),
+            };
+            let now = Computed { field: (gw, gh), ..key };
+            if self.computed != Some(now) {
+                let g = Grid { width: gw, height: gh, domain: scene.domain };
+                self.engine.encode_probe(ctx, enc, &mut self.bufs, &g, scene.path, probe)?;
+                self.computed = Some(now);
+                computed_pixels += g.pixels();
+            }
+            let mut shown = (false, (gw, gh));
+            if let Resolution::Paced { pixels, refine: true } = scene.resolution
+                && (gw, gh) != (fw, fh)
+            {
+                // Refine: the next `pixels` of the full field; shown once all are done.
+                let total = grid.pixels();
+                let next = match self.progress {
+                    Some((k, next)) if k == key => next,
+                    _ => 0,
+                };
+                if self.hi.as_ref().is_none_or(|b| b.size() < total as u64 * 4) {
+                    self.hi = Some(FieldEngine::field_buffer(ctx, total));
+                }
+                let end = (next + pixels.max(1)).min(total);
+                if let Some(hi) = &self.hi {
+                    self.engine.encode_field_part(ctx, enc, &mut self.bufs, hi, &grid, scene.path, probe, next..end)?;
+                }
+                computed_pixels += end - next;
+                if end == total {
+                    self.refined = Some(key);
+                    self.progress = None;
+                    shown = (true, (fw, fh));
+                } else {
+                    self.progress = Some((key, end));
+                }
+            } else if scene.resolution == Resolution::Full || (gw, gh) == (fw, fh) {
+                self.progress = None;
+            }
+            shown
+        };
+        let (sw, sh) = shown_grid;
+        let field = HeatmapInstance { rect: layout.field.to_array(), row: 0, grid_w: sw, grid_h: sh, flags };
+        self.stats = FrameStats {
+            field_pixels: grid.pixels(),
+            field_grid: shown_grid,
+            computed_pixels,
+            thumb_grid: thumb,
+            links,
+        };
 
         let view_buf = self.view.write(ctx, bytemuck::bytes_of(&view)).clone();
         let field_inst = self.field_instance.write(ctx, bytemuck::bytes_of(&field)).clone();
@@ -415,8 +537,8 @@ impl Renderer {
         let cols: &[ColumnLayout] = &layout.columns;
         let cols = self.columns.write(ctx, bytemuck::cast_slice(cols)).clone();
         let binst = self.bias_instances.write(ctx, bytemuck::cast_slice(&biases)).clone();
-        let (Some(weights), Some(field_vals), Some(acts)) =
-            (self.bufs.weights(), self.bufs.field.as_ref(), self.bufs.acts.as_ref())
+        let field_buf = if shown_hi { self.hi.as_ref() } else { self.bufs.field.as_ref() };
+        let (Some(weights), Some(field_vals), Some(acts)) = (self.bufs.weights(), field_buf, self.bufs.acts.as_ref())
         else {
             return Err(GpuError::Readback("forward-pass buffers missing".into()));
         };
@@ -451,20 +573,33 @@ impl Renderer {
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        if links > 0 {
-            pass.set_pipeline(&self.links.pipeline);
-            pass.set_bind_group(0, &links_bg, &[]);
-            // Instance counts are u32; past that many links the diagram shows the first 4G.
-            pass.draw(0..6, 0..links.min(u32::MAX as u64) as u32);
+        // The diagram stays inside its area, however it is zoomed or panned.
+        let scissor = |r: Rect| {
+            let (x, y) = ((r.x.max(0.0) as u32).min(width), (r.y.max(0.0) as u32).min(height));
+            let w = ((r.right().max(0.0) as u32).min(width)).saturating_sub(x);
+            let h = ((r.bottom().max(0.0) as u32).min(height)).saturating_sub(y);
+            (x, y, w, h)
+        };
+        let (nx, ny, nw, nh) = scissor(layout.network);
+        if nw > 0 && nh > 0 {
+            pass.set_scissor_rect(nx, ny, nw, nh);
+            if links > 0 {
+                pass.set_pipeline(&self.links.pipeline);
+                pass.set_bind_group(0, &links_bg, &[]);
+                // Instance counts are u32; past that many links the diagram shows the first 4G.
+                pass.draw(0..6, 0..links.min(u32::MAX as u64) as u32);
+            }
+            pass.set_pipeline(&self.heat.pipeline);
+            pass.set_bind_group(0, &thumbs_bg, &[]);
+            pass.draw(0..6, 0..thumbs.len() as u32);
+            if !biases.is_empty() {
+                pass.set_pipeline(&self.bias.pipeline);
+                pass.set_bind_group(0, &bias_bg, &[]);
+                pass.draw(0..6, 0..biases.len() as u32);
+            }
         }
+        pass.set_scissor_rect(0, 0, width, height);
         pass.set_pipeline(&self.heat.pipeline);
-        pass.set_bind_group(0, &thumbs_bg, &[]);
-        pass.draw(0..6, 0..thumbs.len() as u32);
-        if !biases.is_empty() {
-            pass.set_pipeline(&self.bias.pipeline);
-            pass.set_bind_group(0, &bias_bg, &[]);
-            pass.draw(0..6, 0..biases.len() as u32);
-        }
         pass.set_bind_group(0, &field_bg, &[]);
         pass.set_pipeline(&self.heat.pipeline);
         pass.draw(0..6, 0..1);
@@ -483,6 +618,13 @@ impl Renderer {
     }
 
     /// Renders `scene` offscreen and returns tight RGBA8 rows.
+    /// The last frame showed a coarser field than full resolution, or a full one is being
+    /// built: the window keeps drawing (at rest, each frame refines further).
+    pub fn refining(&self) -> bool {
+        let (w, h) = self.stats.field_grid;
+        self.progress.is_some() || (w as usize * h as usize) != self.stats.field_pixels
+    }
+
     pub fn render_rgba(ctx: &GpuContext, width: u32, height: u32, scene: &Scene<'_>) -> Result<Vec<u8>, GpuError> {
         let max = ctx.device.limits().max_texture_dimension_2d;
         if width == 0 || height == 0 || width > max || height > max {
@@ -509,5 +651,33 @@ impl Renderer {
         renderer.encode(ctx, &mut enc, &view, width, height, area, scene)?;
         ctx.queue.submit([enc.finish()]);
         readback::read_rgba8(ctx, &texture)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_of_detail_samples_every_source_within_the_cap() {
+        assert_eq!(lod_stride(64, MAX_LINKS_PER_LAYER), (1, 64));
+        for (inputs, outputs) in [(1024u64, 1024u64), (8192, 4096), (300, 300), (2310, 30), (7, 8192)] {
+            let total = inputs * outputs;
+            let (s, drawn) = lod_stride(total, MAX_LINKS_PER_LAYER);
+            assert_eq!(drawn, MAX_LINKS_PER_LAYER, "{inputs}x{outputs}");
+            assert!((drawn - 1) * s as u64 <= u32::MAX as u64, "no overflow in the shader");
+            let mut seen = std::collections::HashSet::new();
+            let mut sources = vec![false; inputs as usize];
+            let mut dests = vec![false; outputs as usize];
+            for i in 0..drawn {
+                let local = (i * s as u64) % total;
+                assert!(seen.insert(local), "{inputs}x{outputs}: link {local} drawn twice");
+                sources[(local % inputs) as usize] = true;
+                dests[(local / inputs) as usize] = true;
+            }
+            let covered = |v: &[bool]| v.iter().filter(|x| **x).count() as u64;
+            assert_eq!(covered(&sources), inputs.min(drawn), "{inputs}x{outputs}: every source");
+            assert!(covered(&dests) * 2 >= outputs.min(drawn), "{inputs}x{outputs}: spread over the destinations");
+        }
     }
 }

@@ -37,6 +37,37 @@ impl Rect {
     }
 }
 
+/// The diagram's pan and zoom; the default shows the whole network fitted to its area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiagramView {
+    /// Scale about the diagram area's top-left corner.
+    pub zoom: f32,
+    /// Offset after scaling, in pixels.
+    pub pan: [f32; 2],
+}
+
+impl Default for DiagramView {
+    fn default() -> Self {
+        DiagramView { zoom: 1.0, pan: [0.0, 0.0] }
+    }
+}
+
+impl DiagramView {
+    pub fn is_fitted(&self) -> bool {
+        *self == DiagramView::default()
+    }
+
+    /// Zoomed by `factor` (within 1/4..64) about the pixel `(x, y)`, which stays in place;
+    /// `origin` is the diagram area's top-left corner.
+    pub fn zoomed_at(self, factor: f32, (x, y): (f32, f32), origin: (f32, f32)) -> DiagramView {
+        let zoom = (self.zoom * factor).clamp(0.25, 64.0);
+        // The unzoomed diagram point under (x, y) must map to (x, y) again.
+        let ux = (x - origin.0 - self.pan[0]) / self.zoom;
+        let uy = (y - origin.1 - self.pan[1]) / self.zoom;
+        DiagramView { zoom, pan: [x - origin.0 - ux * zoom, y - origin.1 - uy * zoom] }
+    }
+}
+
 /// Thumbnail side the original uses (its node boxes are 30 px; a little larger reads better).
 const MAX_NODE: f32 = 48.0;
 
@@ -100,6 +131,22 @@ impl Layout {
         Layout { width, height, field, network, columns, counts }
     }
 
+    /// The diagram seen through `view` (the field stays where it is). Nodes and links that
+    /// leave the diagram's area are clipped by the renderer and ignored by hit testing.
+    pub fn viewed(mut self, view: DiagramView) -> Layout {
+        if view.is_fitted() {
+            return self;
+        }
+        let (ox, oy) = (self.network.x, self.network.y);
+        for c in &mut self.columns {
+            c.x = ox + (c.x - ox) * view.zoom + view.pan[0];
+            c.y0 = oy + (c.y0 - oy) * view.zoom + view.pan[1];
+            c.dy *= view.zoom;
+            c.size *= view.zoom;
+        }
+        self
+    }
+
     /// The square of node `row` in column `col`.
     pub fn node(&self, col: usize, row: usize) -> Rect {
         let c = &self.columns[col];
@@ -117,6 +164,24 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer() {
+        let base = Layout::new(1280, 800, &[8, 8], 7);
+        let origin = (base.network.x, base.network.y);
+        let n = base.node(1, 5);
+        let p = (n.x + n.w / 2.0, n.y + n.h / 2.0);
+        let v = DiagramView::default().zoomed_at(3.0, p, origin);
+        let z = base.clone().viewed(v);
+        let m = z.node(1, 5);
+        assert!((m.x + m.w / 2.0 - p.0).abs() < 1e-3 && (m.y + m.h / 2.0 - p.1).abs() < 1e-3, "{m:?} vs {p:?}");
+        assert!((m.w - 3.0 * n.w).abs() < 1e-3);
+        // Zooming back out about the same point is the fitted view again.
+        let back = v.zoomed_at(1.0 / 3.0, p, origin);
+        assert!((back.zoom - 1.0).abs() < 1e-6 && back.pan[0].abs() < 1e-3 && back.pan[1].abs() < 1e-3, "{back:?}");
+        assert_eq!(base.clone().viewed(DiagramView::default()), base);
+        assert_eq!(z.field, base.field, "the field does not move");
+    }
 
     #[test]
     fn columns_fit_and_do_not_overlap_the_field() {

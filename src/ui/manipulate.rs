@@ -88,6 +88,39 @@ pub fn fmt_value(v: f64) -> String {
 }
 
 impl Ui {
+    /// The wheel zooms the diagram about the pointer; a drag that starts on nothing (or with
+    /// the right or middle button) pans it; a double click on nothing fits it again.
+    fn pan_and_zoom(
+        &mut self,
+        ui: &egui::Ui,
+        bg: &egui::Response,
+        layout: &Layout,
+        under: &dyn Fn(Pos2) -> Option<Hit>,
+    ) {
+        let ppp = ui.ctx().pixels_per_point();
+        let origin = (layout.network.x, layout.network.y);
+        if let Some(p) = bg.hover_pos()
+            && layout.network.contains(p.x * ppp, p.y * ppp)
+        {
+            let notches = ui.input(|i| super::network::wheel_travel(&i.events)) / super::network::WHEEL_STEP;
+            if notches != 0.0 {
+                self.view = self.view.zoomed_at(1.15f32.powf(notches), (p.x * ppp, p.y * ppp), origin);
+            }
+        }
+        let origin_hit = ui.input(|i| i.pointer.press_origin()).and_then(under);
+        let panning = bg.dragged_by(egui::PointerButton::Secondary)
+            || bg.dragged_by(egui::PointerButton::Middle)
+            || (bg.dragged_by(egui::PointerButton::Primary) && origin_hit.is_none() && self.drag.is_none());
+        if panning {
+            let d = bg.drag_delta() * ppp;
+            self.view.pan[0] += d.x;
+            self.view.pan[1] += d.y;
+        }
+        if bg.double_clicked() && bg.interact_pointer_pos().and_then(under).is_none() {
+            self.view = Default::default();
+        }
+    }
+
     /// Hover, click and drag over the diagram. `layout` is in pixels, `viz` in points.
     pub(super) fn manipulate(
         &mut self,
@@ -100,15 +133,23 @@ impl Ui {
         let ppp = ui.ctx().pixels_per_point();
         let bg = ui.interact(viz, ui.scope_id().with("diagram"), Sense::click_and_drag());
         let rows = input_rows(snap);
-        let under = |p: Pos2| layout.hit(p.x * ppp, p.y * ppp, &rows, TOLERANCE * ppp);
+        // Only what is inside the diagram's area counts (zoomed in, the rest is clipped).
+        let under = |p: Pos2| {
+            let (x, y) = (p.x * ppp, p.y * ppp);
+            if !layout.network.contains(x, y) {
+                return None;
+            }
+            layout.hit(x, y, &rows, TOLERANCE * ppp)
+        };
         let hover = bg.hover_pos().and_then(under);
+        self.pan_and_zoom(ui, &bg, layout, &under);
         // Nodes of the diagram are only seen; features toggle by their labels (network.rs).
         let editable = |h: &Hit| !matches!(h, Hit::Node { .. });
 
-        // Dragging a link or bias changes it continuously.
+        // Dragging a link or bias changes it continuously (dragging elsewhere pans: above).
         // Where the button went down: egui reports the drag a few points of travel later.
         let origin = ui.input(|i| i.pointer.press_origin());
-        if bg.drag_started()
+        if bg.drag_started_by(egui::PointerButton::Primary)
             && let Some(h) = origin.or(bg.interact_pointer_pos()).and_then(under).filter(editable)
             && let Some((_, v)) = param(snap, h)
         {
@@ -152,6 +193,17 @@ impl Ui {
                 let text = format!("{}{}{hint}", describe(snap, h), value.unwrap_or_default());
                 bg.clone().on_hover_text_at_pointer(text);
             }
+        }
+        // The hovered link, drawn over the picture (a thinned-out dense layer may not draw it).
+        if let Some(Hit::Link { col, dst, src }) = shown
+            && let Some((_, w)) = param(snap, Hit::Link { col, dst, src })
+        {
+            let src_row = if col == 1 { rows.get(src).copied().unwrap_or(0) } else { src };
+            let (a, b) = (&layout.columns[col - 1], &layout.columns[col]);
+            let from = Pos2::new(a.x + a.size, layout.centre_y(col - 1, src_row)) / ppp;
+            let to = Pos2::new(b.x, layout.centre_y(col, dst)) / ppp;
+            let colour = super::widgets::value_colour(w.clamp(-1.0, 1.0) as f32);
+            ui.painter().line_segment([from, to], egui::Stroke::new(3.0, colour));
         }
         match shown {
             Some(Hit::Node { col, row }) => Focus { node: Some((col, row)), link: None },

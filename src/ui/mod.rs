@@ -61,6 +61,8 @@ pub struct Ui {
     pub frames_per_second: f64,
     /// Wheel travel over a layer's neuron count not yet turned into neurons.
     wheel: f32,
+    /// The diagram's pan and zoom (wheel, drag on empty space; double-click fits it again).
+    pub view: crate::render::layout::DiagramView,
     /// The controls are hidden (H): the picture alone, for a talk.
     pub presenting: bool,
     /// When "Copy link" was last pressed.
@@ -86,6 +88,7 @@ impl Ui {
             thumbs: Vec::new(),
             frames_per_second: 0.0,
             wheel: 0.0,
+            view: Default::default(),
             presenting: false,
             copied: None,
             typing: false,

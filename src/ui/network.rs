@@ -10,7 +10,7 @@ use crate::sim::Snapshot;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Vec2};
 
 /// Wheel travel (points) per neuron added or removed.
-const WHEEL_STEP: f32 = 24.0;
+pub(super) const WHEEL_STEP: f32 = 24.0;
 /// Points left of the diagram for the feature labels.
 const LABELS: f32 = 44.0;
 
@@ -25,7 +25,7 @@ impl Ui {
         }
         let ppp = ui.ctx().pixels_per_point();
         let hidden = snap.network.hidden_shape();
-        let layout = viz_layout(viz, ppp, &hidden);
+        let layout = viz_layout(viz, ppp, &hidden).viewed(self.view);
         let pts =
             |r: layout::Rect| Rect::from_min_size(Pos2::new(r.x / ppp, r.y / ppp), Vec2::new(r.w / ppp, r.h / ppp));
         let centre_x = |col: usize| {
@@ -34,6 +34,16 @@ impl Ui {
         };
         // First, so that the labels and buttons below sit on top of it.
         out.focus = self.manipulate(ui, viz, &layout, snap, &mut out.commands);
+        if !self.view.is_fitted() {
+            let at = Rect::from_min_size(viz.left_bottom() + Vec2::new(4.0, -26.0), Vec2::new(90.0, 22.0));
+            if ui
+                .put(at, egui::Button::new("Fit diagram"))
+                .on_hover_text("Back to the whole network (or double-click)")
+                .clicked()
+            {
+                self.view = Default::default();
+            }
+        }
         let text = ui.visuals().text_color();
         let weak = ui.visuals().weak_text_color();
         let painter = ui.painter().clone();
@@ -159,7 +169,7 @@ impl Ui {
 }
 
 /// Vertical wheel travel in points in `events` (a line, a notch of a mouse wheel, is one step).
-fn wheel_travel(events: &[egui::Event]) -> f32 {
+pub(super) fn wheel_travel(events: &[egui::Event]) -> f32 {
     events
         .iter()
         .map(|e| match e {

@@ -445,6 +445,49 @@ mod manipulation {
     }
 
     #[test]
+    fn wheel_zooms_drag_pans_double_click_fits() {
+        let mut h = Harness::new("seed=ui&networkShape=64,64");
+        let l = layout(&mut h);
+        // An empty spot of the diagram: its top-left corner.
+        let empty = Pos2::new(l.network.x + 3.0, l.network.y + 3.0);
+        let centre = Pos2::new(l.network.x + l.network.w / 2.0, l.network.y + l.network.h / 2.0);
+        h.frame(vec![Event::PointerMoved(centre)]);
+        let wheel = Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: Vec2::new(0.0, 3.0),
+            phase: egui::TouchPhase::Move,
+            modifiers: Modifiers::NONE,
+            source: egui::MouseWheelSource::Wheel,
+        };
+        h.frame(vec![wheel]);
+        assert!((h.ui.view.zoom - 1.15f32.powi(3)).abs() < 1e-3, "{:?}", h.ui.view);
+        assert!(h.labels().contains(&"Fit diagram"));
+        // Drag from the empty corner: the view follows the pointer.
+        let pan0 = h.ui.view.pan;
+        let press = |pos, pressed| Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        };
+        h.frame(vec![Event::PointerMoved(empty)]);
+        h.frame(vec![press(empty, true)]);
+        for i in 1..=5 {
+            let out = h.frame(vec![Event::PointerMoved(empty + Vec2::new(8.0 * i as f32, 4.0 * i as f32))]);
+            assert!(sent(&out).is_empty(), "panning edits nothing");
+        }
+        h.frame(vec![press(empty + Vec2::new(40.0, 20.0), false)]);
+        let moved = [h.ui.view.pan[0] - pan0[0], h.ui.view.pan[1] - pan0[1]];
+        assert!(moved[0] > 20.0 && moved[1] > 10.0, "{moved:?}");
+        // The view is what the frame draws and hit-tests: the layout the UI uses follows it.
+        let zoomed = viz_layout(h.frame(Vec::new()).viz.unwrap(), 1.0, &[64, 64]).viewed(h.ui.view);
+        assert!(zoomed.columns[1].size > l.columns[1].size * 1.4);
+        // The button fits the diagram again.
+        h.click("Fit diagram");
+        assert!(h.ui.view.is_fitted());
+    }
+
+    #[test]
     fn wide_layers_are_hit_and_edited_too() {
         let mut h = Harness::new("seed=ui&networkShape=256,256");
         let l = layout(&mut h);
