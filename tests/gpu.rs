@@ -352,7 +352,7 @@ mod frame {
             s.step();
         }
         let (w, h) = (960, 600);
-        let px = hidden_layers::cli::render::render_window(ctx, &s, (w, h), ForwardPath::Auto).expect("render");
+        let px = hidden_layers::cli::render::render_window(ctx, &s, (w, h), ForwardPath::Auto, 20.0).expect("render");
         let at = |x: u32, y: u32| {
             let i = ((y * w + x) * 4) as usize;
             [px[i], px[i + 1], px[i + 2]]
@@ -372,6 +372,25 @@ mod frame {
         assert!(blue > 500 && orange > 500, "the field: {blue} blue, {orange} orange");
         let colours: std::collections::HashSet<[u8; 3]> = (0..w * h).map(|i| at(i % w, i / w)).collect();
         assert!(colours.len() > 300, "text, thumbnails and links: {} colours", colours.len());
+    }
+
+    /// Sixteen hidden layers of 1024: the render finishes (within its field budget, coarser
+    /// on a slow adapter) and shows the network.
+    #[test]
+    fn a_render_of_sixteen_wide_layers_completes() {
+        let Some(ctx) = gpu() else { return };
+        let shape = vec!["1024"; 16].join(",");
+        let exp = Experiment::from_link(&format!("seed=wide&networkShape={shape}")).expect("link").experiment;
+        let s = Session::new(exp, Default::default()).expect("session");
+        let (w, h) = (800, 500);
+        let px = hidden_layers::cli::render::render_window(ctx, &s, (w, h), ForwardPath::Auto, 5.0).expect("render");
+        assert_eq!(px.len(), (w * h * 4) as usize);
+        let colours: std::collections::HashSet<[u8; 3]> = px.chunks_exact(4).map(|p| [p[0], p[1], p[2]]).collect();
+        assert!(colours.len() > 300, "not blank: {} colours", colours.len());
+        // Links and thumbnails of both signs somewhere in the middle of the picture.
+        let mid = &px[(w * h * 4 / 4) as usize..(w * h * 4 * 3 / 4) as usize];
+        assert!(mid.chunks_exact(4).any(|p| p[2] as i32 > p[0] as i32 + 40), "some blue");
+        assert!(mid.chunks_exact(4).any(|p| p[0] as i32 > p[2] as i32 + 40), "some orange");
     }
 
     #[test]

@@ -90,6 +90,17 @@ pub struct RenderArgs {
     /// The visualisation alone, without the window's controls.
     #[arg(long)]
     pub no_ui: bool,
+    /// Seconds of GPU work the field and thumbnails may take: beyond it (a very wide network
+    /// on a slow device) they are computed at a coarser grid, and the command says so.
+    #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
+    pub field_budget: f64,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a positive number of seconds")),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

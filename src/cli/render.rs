@@ -4,9 +4,10 @@
 use super::{CliError, RenderArgs, Source};
 use crate::gpu::{GpuContext, GpuError};
 use crate::nn::TrainPath;
-use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
+use crate::render::field::{DEFAULT_DOMAIN, FEATURE_ROWS, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID};
 use crate::render::frame::{Renderer, Resolution, Scene};
 use crate::render::image;
+use crate::render::layout::Layout;
 use crate::render::screen::{EguiFrame, Screen};
 use crate::session::Session;
 use crate::sim::{HistoryEvent, Snapshot};
@@ -21,6 +22,9 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let ctx = GpuContext::headless()?;
     let (w, h) = args.size;
     let rgba = if args.no_ui {
+        let layout = Layout::new(w, h, &session.network.hidden_shape(), FEATURE_ROWS);
+        let resolution =
+            resolution_within(&ctx, &session, (layout.field.w * layout.field.h) as usize, args.field_budget)?;
         let scene = Scene {
             network: &session.network,
             features: session.experiment.features,
@@ -32,12 +36,12 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             path: args.forward.into(),
             generation: None,
             focus: Default::default(),
-            resolution: Resolution::Full,
+            resolution,
             view: Default::default(),
         };
         Renderer::render_rgba(&ctx, w, h, &scene)?
     } else {
-        render_window(&ctx, &session, (w, h), args.forward.into())?
+        render_window(&ctx, &session, (w, h), args.forward.into(), args.field_budget)?
     };
     let png = image::encode_png(w, h, &rgba)?;
     image::write_atomic(&args.out, &png).map_err(|source| CliError::Write { path: args.out.clone(), source })?;
@@ -53,13 +57,60 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The resolution that finishes within `budget_s` seconds on this device: full when the
+/// estimate (from a timed 4x4 field) fits, else a coarser field and thumbnails, said on
+/// stderr.
+fn resolution_within(
+    ctx: &GpuContext,
+    session: &Session,
+    field_pixels: usize,
+    budget_s: f64,
+) -> Result<Resolution, GpuError> {
+    let packed = PackedNetwork::new(&session.network, session.experiment.features);
+    let per_pixel = packed.flops_per_pixel().max(1.0);
+    let thumbs = (THUMB_GRID * THUMB_GRID) as usize;
+    // A few GFLOP take well under the budget anywhere: no need to measure.
+    if per_pixel * (field_pixels + thumbs) as f64 <= 2e9 {
+        return Ok(Resolution::Full);
+    }
+    let engine = FieldEngine::new(ctx);
+    let mut bufs = engine.buffers(ctx);
+    engine.upload(ctx, &mut bufs, packed);
+    // Tiny, so that measuring costs little even for the widest networks on a CPU adapter.
+    let grid = Grid::new(4, 4);
+    let start = std::time::Instant::now();
+    let mut enc = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("calibration") });
+    engine.encode_field(ctx, &mut enc, &mut bufs, &grid, ForwardPath::Auto)?;
+    ctx.queue.submit([enc.finish()]);
+    ctx.wait()?;
+    let seconds_per_pixel = start.elapsed().as_secs_f64() / grid.pixels() as f64;
+    let fits = (budget_s / seconds_per_pixel.max(1e-12)) as usize;
+    if fits >= field_pixels + thumbs {
+        return Ok(Resolution::Full);
+    }
+    // The thumbnails take at most a quarter more (see Resolution::Paced).
+    let pixels = fits * 4 / 5;
+    let (gw, gh) = crate::render::budget::grid_within(
+        ((field_pixels as f64).sqrt() as u32, (field_pixels as f64).sqrt() as u32),
+        pixels,
+    );
+    eprintln!(
+        "note: the full {0}x{0} field would take about {1:.0} s on this GPU; drawn from a {gw}x{gh} grid (raise --field-budget for more)",
+        (field_pixels as f64).sqrt() as u32,
+        seconds_per_pixel * (field_pixels + thumbs) as f64
+    );
+    Ok(Resolution::Paced { pixels, refine: false })
+}
+
 /// The window's picture of `session`, as the app would show it at this size (its interface
-/// scaled to fit, as in the window), drawn offscreen.
+/// scaled to fit, as in the window), drawn offscreen; the forward passes within `budget_s`
+/// seconds (see `--field-budget`).
 pub fn render_window(
     ctx: &GpuContext,
     session: &Session,
     (w, h): (u32, u32),
     path: ForwardPath,
+    budget_s: f64,
 ) -> Result<Vec<u8>, GpuError> {
     let snap = Snapshot::of(session);
     let egui_ctx = egui::Context::default();
@@ -91,6 +142,9 @@ pub fn render_window(
     let paint = egui_ctx.tessellate(full.shapes, full.pixels_per_point);
     let ppp = full.pixels_per_point;
     let viz = out.viz.unwrap_or(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp));
+    let area = crate::ui::viz_area(viz, ppp).clamped(w as f32, h as f32);
+    let field = Layout::within(area, w, h, &session.network.hidden_shape(), FEATURE_ROWS).field;
+    let resolution = resolution_within(ctx, session, (field.w * field.h) as usize, budget_s)?;
     let scene = Scene {
         network: &session.network,
         features: session.experiment.features,
@@ -102,12 +156,12 @@ pub fn render_window(
         path,
         generation: None,
         focus: Default::default(),
-        resolution: Resolution::Full,
+        resolution,
         view: Default::default(),
     };
     let descriptor = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: ppp };
     let frame = EguiFrame { paint: &paint, screen: &descriptor };
-    let rgba = screen.render_rgba(ctx, (w, h), crate::ui::viz_area(viz, ppp), &scene, &frame);
+    let rgba = screen.render_rgba(ctx, (w, h), area, &scene, &frame);
     screen.free_textures(&free);
     rgba
 }

@@ -69,6 +69,8 @@ pub struct Ui {
     copied: Option<std::time::Instant>,
     /// A text field had the keyboard at the end of the last frame.
     typing: bool,
+    /// The hidden layer whose neuron count is being typed.
+    layer_typing: Option<usize>,
     /// The value box a click on a link or bias opened.
     edit: Option<manipulate::EditBox>,
     /// A link or bias being dragged: what, its value at the start, the travel so far.
@@ -92,6 +94,7 @@ impl Ui {
             presenting: false,
             copied: None,
             typing: false,
+            layer_typing: None,
             edit: None,
             drag: None,
         }

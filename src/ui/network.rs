@@ -112,21 +112,33 @@ impl Ui {
             remove_layer(&mut self.exp.network_shape);
         }
         let pitch = if layout.columns.len() > 1 { (centre_x(1) - centre_x(0)).abs() } else { 80.0 };
+        // Three densities: +/- and the count (roomy), the count alone in a small font (tight),
+        // or, for a crowd of layers, the count of the column under the pointer only.
+        let roomy = pitch >= 44.0;
+        let tight = !roomy && pitch >= 26.0;
         let cell_w = (pitch - 4.0).clamp(16.0, 64.0);
         let bw = ((cell_w - 4.0) / 2.0).clamp(10.0, 24.0);
+        let band = Rect::from_min_max(Pos2::new(full.min.x, full.min.y + 28.0), Pos2::new(full.max.x, viz.min.y));
+        let pointer_x = ui.input(|i| i.pointer.hover_pos()).filter(|p| band.contains(*p)).map(|p| p.x);
         // The buttons above may just have changed the shape: the trainer's (drawn) network and
         // the edited one can differ for a frame.
         let neuron_buttons = if self.presenting { 0 } else { self.exp.network_shape.len().min(hidden.len()) };
         for l in 0..neuron_buttons {
             let x = centre_x(l + 1);
-            let y = full.min.y + 40.0;
-            let plus = Rect::from_center_size(Pos2::new(x - bw / 2.0 - 2.0, y), Vec2::new(bw, 18.0));
-            let minus = Rect::from_center_size(Pos2::new(x + bw / 2.0 + 2.0, y), Vec2::new(bw, 18.0));
-            if ui.put(plus, egui::Button::new("+").small()).on_hover_text("Add a neuron").clicked() {
-                add_neuron(&mut self.exp.network_shape, l);
+            let under_pointer = pointer_x.is_some_and(|px| (px - x).abs() <= pitch / 2.0);
+            if !roomy && !tight && !under_pointer && self.layer_typing != Some(l) {
+                continue;
             }
-            if ui.put(minus, egui::Button::new("-").small()).on_hover_text("Remove a neuron").clicked() {
-                remove_neuron(&mut self.exp.network_shape, l);
+            let y = full.min.y + 40.0;
+            if roomy {
+                let plus = Rect::from_center_size(Pos2::new(x - bw / 2.0 - 2.0, y), Vec2::new(bw, 18.0));
+                let minus = Rect::from_center_size(Pos2::new(x + bw / 2.0 + 2.0, y), Vec2::new(bw, 18.0));
+                if ui.put(plus, egui::Button::new("+").small()).on_hover_text("Add a neuron").clicked() {
+                    add_neuron(&mut self.exp.network_shape, l);
+                }
+                if ui.put(minus, egui::Button::new("-").small()).on_hover_text("Remove a neuron").clicked() {
+                    remove_neuron(&mut self.exp.network_shape, l);
+                }
             }
             // The count itself: drag it, or click and type (1024 is a few keystrokes away).
             let y2 = full.min.y + 60.0;
@@ -138,13 +150,26 @@ impl Ui {
             } else {
                 " neurons"
             };
-            let field = Rect::from_center_size(Pos2::new(x, y2), Vec2::new(cell_w, 18.0));
+            let width = if roomy || tight { cell_w } else { 44.0 };
+            let field = Rect::from_center_size(Pos2::new(x, y2), Vec2::new(width, 18.0));
             let drag = egui::DragValue::new(&mut count)
                 .range(1..=MAX_NEURONS)
                 .speed(0.25)
                 .suffix(suffix)
                 .update_while_editing(false);
-            if ui.put(field, drag).on_hover_text("Neurons in this layer: drag, type, or use the wheel").changed() {
+            let mut cell_ui = ui.new_child(egui::UiBuilder::new().max_rect(field));
+            if !roomy {
+                cell_ui.style_mut().drag_value_text_style = egui::TextStyle::Small;
+                cell_ui.style_mut().override_text_style = Some(egui::TextStyle::Small);
+            }
+            let resp = cell_ui.add_sized(field.size(), drag);
+            // A count being typed stays even when the pointer leaves a crowded header.
+            if resp.has_focus() {
+                self.layer_typing = Some(l);
+            } else if self.layer_typing == Some(l) {
+                self.layer_typing = None;
+            }
+            if resp.on_hover_text("Neurons in this layer: drag, type, or use the wheel").changed() {
                 self.exp.network_shape[l] = count;
             }
             // The wheel over a layer's count adds or removes neurons.

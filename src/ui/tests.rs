@@ -301,6 +301,31 @@ fn copy_link_copies_and_says_what_the_link_leaves_out() {
 }
 
 #[test]
+fn a_crowd_of_layers_shows_the_count_under_the_pointer() {
+    let shape = vec!["8"; 16].join(",");
+    let mut h = Harness::new(&format!("seed=ui&networkShape={shape}"));
+    assert!(h.all("8").is_empty(), "no room for sixteen counts: {:?}", h.labels());
+    let viz = h.frame(Vec::new()).viz.expect("viz");
+    let l = viz_layout(viz, 1.0, &[8; 16]);
+    let x = l.columns[4].x + l.columns[4].size / 2.0;
+    h.frame(vec![Event::PointerMoved(Pos2::new(x, viz.min.y - 14.0))]);
+    h.frame(Vec::new());
+    assert_eq!(h.all("8").len(), 1, "the hovered layer's count: {:?}", h.labels());
+    // The wheel there changes that layer (the fourth hidden layer: column 4).
+    let wheel = Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: Vec2::new(0.0, 2.0),
+        phase: egui::TouchPhase::Move,
+        modifiers: Modifiers::NONE,
+        source: egui::MouseWheelSource::Wheel,
+    };
+    let out = h.frame(vec![wheel]);
+    let mut want = vec![8; 16];
+    want[3] = 10;
+    assert_eq!(shape_sent(&out), Some(want));
+}
+
+#[test]
 fn classroom_flags_hide_their_controls() {
     let h = Harness::new(
         "seed=ui&networkShape=3,2&noise_hide=true&playButton_hide=true&numHiddenLayers_hide=true&activation_hide=false",
