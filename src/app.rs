@@ -163,8 +163,8 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
         repaint_at: None,
         auto_zoom: 1.0,
         settings: load_settings(),
-        // A first guess, corrected from the first frames: about a 256² field.
-        pacer: FieldPacer::new(1000.0 / 60.0, 65_536.0),
+        // A first guess (set from the adapter once there is one), corrected by the first frames.
+        pacer: FieldPacer::new(1000.0 / 60.0, 5e7),
         last_generation: None,
     };
     event_loop.run_app(&mut app)?;
@@ -300,8 +300,11 @@ impl App {
         }
         let snap = self.sim.latest();
         self.ui.absorb(self.sim.drain_history());
-        let at_rest = self.last_generation == Some(snap.generation);
+        // At rest: paused, and the weights the same as last frame (a playing trainer slower
+        // than the frames is not at rest: refining between its epochs would only flicker).
+        let at_rest = !snap.playing && self.last_generation == Some(snap.generation);
         self.last_generation = Some(snap.generation);
+        let fpp: f64 = snap.network.layers().iter().map(|l| 2.0 * (l.inputs * l.outputs) as f64).sum();
 
         // The UI first: it decides where the visualisation goes.
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
@@ -355,7 +358,7 @@ impl App {
             generation: Some(snap.generation),
             focus: out.focus,
             // While the weights change, a field within the frame budget; at rest, refinement.
-            resolution: Resolution::Paced { pixels: self.pacer.pixels(), refine: at_rest },
+            resolution: Resolution::Paced { pixels: self.pacer.pixels(fpp), refine: at_rest },
             view: self.ui.view,
         };
 
@@ -409,7 +412,7 @@ impl App {
             let dt = (now - t).as_secs_f64();
             self.frame_ms.push(dt * 1e3);
             let stats = gfx.screen.viz.stats;
-            self.pacer.observe(dt * 1e3, stats.computed_pixels > 0 && !at_rest, stats.field_pixels);
+            self.pacer.observe(dt * 1e3, stats.computed_pixels > 0 && !at_rest, stats.field_pixels, fpp);
             // A smoothed rate for the status line; the first frames converge quickly.
             let fps = &mut self.ui.frames_per_second;
             let w = if *fps == 0.0 { 1.0 } else { 0.1 };
@@ -465,6 +468,9 @@ impl ApplicationHandler<Wake> for App {
         match self.create(event_loop) {
             Ok(gfx) => {
                 gfx.window.request_redraw();
+                // About 50 ms of a 1 GFLOP/s CPU adapter; a GPU starts a hundred times higher.
+                let start = if gfx.ctx.is_software() { 5e7 } else { 5e9 };
+                self.pacer = FieldPacer::new(1000.0 / 60.0, start);
                 self.fit_zoom(gfx.window.inner_size(), gfx.window.scale_factor());
                 self.gfx = Some(gfx);
             }

@@ -3,6 +3,8 @@
 //! Design note. The window measures what it can: the time between presented frames. While the
 //! weights change every frame (training, dragging a weight), the field is recomputed each
 //! frame at a grid of about [`FieldPacer::pixels`] pixels and upscaled by the heatmap shader.
+//! The pacer's budget is in FLOPs, not pixels, so that it stays right when the network changes
+//! shape: a budget that suits [4, 2] gives a 1024-wide network proportionally fewer pixels.
 //! The pacer shrinks that budget at once when frames run late (proportionally, so one slow
 //! frame does not start a slow streak) and grows it back only after a run of frames on time,
 //! so it settles just under the target instead of oscillating around it. When the weights stay
@@ -16,7 +18,8 @@ pub const MIN_SIDE: u32 = 16;
 pub struct FieldPacer {
     /// The frame time to keep under, in milliseconds.
     pub target_ms: f64,
-    pixels: f64,
+    /// Forward-pass FLOPs a frame may spend.
+    flops: f64,
     /// Frames in a row on time since the budget last changed.
     calm: u32,
 }
@@ -25,33 +28,35 @@ pub struct FieldPacer {
 const CALM_FRAMES: u32 = 12;
 
 impl FieldPacer {
-    pub fn new(target_ms: f64, start_pixels: f64) -> Self {
-        FieldPacer { target_ms, pixels: start_pixels.max(min_pixels()), calm: 0 }
+    /// A pacer starting from `start_flops` per frame (a guess; the first frames correct it).
+    pub fn new(target_ms: f64, start_flops: f64) -> Self {
+        FieldPacer { target_ms, flops: start_flops.max(1.0), calm: 0 }
     }
 
-    /// Field pixels a frame may compute.
-    pub fn pixels(&self) -> usize {
-        self.pixels as usize
+    /// Field pixels a frame may compute for a network of `flops_per_pixel`.
+    pub fn pixels(&self, flops_per_pixel: f64) -> usize {
+        ((self.flops / flops_per_pixel.max(1.0)) as usize).max(min_pixels() as usize)
     }
 
     /// After a frame that recomputed the field (`computed`) took `frame_ms`; `full` is the
     /// full-resolution field's pixel count (no point growing past it).
-    pub fn observe(&mut self, frame_ms: f64, computed: bool, full: usize) {
+    pub fn observe(&mut self, frame_ms: f64, computed: bool, full: usize, flops_per_pixel: f64) {
         if !computed || !frame_ms.is_finite() {
             return;
         }
-        let max = (full as f64).max(min_pixels());
+        let fpp = flops_per_pixel.max(1.0);
         if frame_ms > self.target_ms * 1.2 {
-            self.pixels *= (self.target_ms / frame_ms).clamp(0.5, 0.9);
+            self.flops *= (self.target_ms / frame_ms).clamp(0.5, 0.9);
             self.calm = 0;
         } else if frame_ms <= self.target_ms * 1.1 {
             self.calm += 1;
             if self.calm >= CALM_FRAMES {
-                self.pixels *= 1.25;
+                self.flops *= 1.25;
                 self.calm = 0;
             }
         }
-        self.pixels = self.pixels.clamp(min_pixels(), max);
+        // Below the smallest grid or above the full one, a budget buys nothing.
+        self.flops = self.flops.clamp(min_pixels() * fpp, (full as f64).max(min_pixels()) * fpp);
     }
 }
 
@@ -82,14 +87,15 @@ mod tests {
     use super::*;
 
     /// A frame costs a fixed part (drawing) plus a part proportional to the field's pixels.
+    /// (A network of 1000 FLOPs a pixel: the pacer's FLOPs are pixels times 1000.)
     fn simulate(base_ms: f64, ms_per_kpixel: f64, full: usize, frames: usize) -> (FieldPacer, Vec<f64>) {
-        let mut p = FieldPacer::new(16.7, 1e6);
+        let mut p = FieldPacer::new(16.7, 1e9);
         let mut times = Vec::new();
         for _ in 0..frames {
-            let (w, h) = grid_within((1000, 1000), p.pixels());
+            let (w, h) = grid_within((1000, 1000), p.pixels(1000.0));
             let ms = base_ms + ms_per_kpixel * (w * h) as f64 / 1000.0;
             times.push(ms);
-            p.observe(ms, true, full);
+            p.observe(ms, true, full, 1000.0);
         }
         (p, times)
     }
@@ -100,7 +106,8 @@ mod tests {
         // the pacer may probe up to 20% over before it cuts back.
         let (p, times) = simulate(4.0, 0.1, 1_000_000, 600);
         // (The budget may stand one growth step, 25%, above what fits: the step that probes.)
-        assert!(p.pixels() as f64 <= 1.35 * 127_000.0 && p.pixels() > 60_000, "{}", p.pixels());
+        let px = p.pixels(1000.0);
+        assert!(px as f64 <= 1.35 * 127_000.0 && px > 60_000, "{px}");
         let late: Vec<&f64> = times[100..].iter().filter(|t| **t > 16.7 * 1.2).collect();
         assert!(late.len() <= 500 / 12 + 1, "only the probing frames run late: {}", late.len());
         let mut sorted = times[100..].to_vec();
@@ -113,19 +120,28 @@ mod tests {
     #[test]
     fn a_cheap_field_goes_to_full_resolution_and_a_hopeless_one_to_the_minimum() {
         let (p, _) = simulate(2.0, 0.001, 1_000_000, 600);
-        assert_eq!(p.pixels(), 1_000_000);
+        assert_eq!(p.pixels(1000.0), 1_000_000);
         // Drawing alone is over budget (a CPU rasterizer): the field shrinks to the minimum.
         let (p, _) = simulate(40.0, 0.1, 1_000_000, 200);
-        assert_eq!(p.pixels(), (MIN_SIDE * MIN_SIDE) as usize);
+        assert_eq!(p.pixels(1000.0), (MIN_SIDE * MIN_SIDE) as usize);
     }
 
     #[test]
     fn frames_that_computed_nothing_do_not_count() {
-        let mut p = FieldPacer::new(16.7, 50_000.0);
+        let mut p = FieldPacer::new(16.7, 5e7);
         for _ in 0..100 {
-            p.observe(100.0, false, 1_000_000);
+            p.observe(100.0, false, 1_000_000, 1000.0);
         }
-        assert_eq!(p.pixels(), 50_000);
+        assert_eq!(p.pixels(1000.0), 50_000);
+    }
+
+    #[test]
+    fn the_budget_follows_the_network_s_cost() {
+        let p = FieldPacer::new(16.7, 1e9);
+        // The same FLOPs: a thousand times wider network, a thousand times fewer pixels.
+        assert_eq!(p.pixels(1e3), 1_000_000);
+        assert_eq!(p.pixels(1e6), 1_000);
+        assert_eq!(p.pixels(1e12), (MIN_SIDE * MIN_SIDE) as usize, "never below the smallest grid");
     }
 
     #[test]

@@ -157,9 +157,18 @@ impl Dynamic {
     }
 }
 
-/// Links a layer draws at most: past that a layer is a haze of lines anyway, and drawing
-/// millions of them would cost the frame rate. Denser layers draw an even sample.
+/// Links a layer draws at most on a GPU: past that a layer is a haze of lines anyway, and
+/// drawing millions of them would cost the frame rate. Denser layers draw an even sample.
 pub const MAX_LINKS_PER_LAYER: u64 = 40_000;
+
+/// The per-layer cap on a software adapter, whose vertex stage runs on one CPU thread
+/// (lavapipe: 80k links cost about 0.7 s a frame).
+pub const MAX_LINKS_PER_LAYER_SOFTWARE: u64 = 3_000;
+
+/// The link cap for a device.
+pub fn links_per_layer(ctx: &GpuContext) -> u64 {
+    if ctx.is_software() { MAX_LINKS_PER_LAYER_SOFTWARE } else { MAX_LINKS_PER_LAYER }
+}
 
 /// Level of detail for a layer of `total` links: (stride, links drawn). All of them when they
 /// fit under `cap`; else `cap` links, instance i drawing link (i · stride) mod total, with the
@@ -226,6 +235,8 @@ pub struct Renderer {
     pub stats: FrameStats,
     /// The generation of the uploaded weights, and a counter bumped by every upload.
     uploaded: Option<(Option<u64>, u64)>,
+    /// Level of detail: the most links a layer draws (see [`links_per_layer`]).
+    pub links_per_layer: u64,
     /// What the field buffer holds now.
     computed: Option<Computed>,
     /// What the thumbnails hold now: upload, side, path, domain.
@@ -295,6 +306,7 @@ impl Renderer {
             bias_instances: Dynamic::new("bias marks", STORAGE),
             stats: FrameStats::default(),
             uploaded: None,
+            links_per_layer: links_per_layer(ctx),
             computed: None,
             thumbs_computed: None,
             hi: None,
@@ -356,7 +368,7 @@ impl Renderer {
         let mut first = 0u64;
         for (l, d) in packed.layers.iter().enumerate() {
             let total = d.inputs as u64 * d.outputs as u64;
-            let (stride, drawn) = lod_stride(total, MAX_LINKS_PER_LAYER);
+            let (stride, drawn) = lod_stride(total, self.links_per_layer);
             link_layers.push(LinkLayer {
                 first: first as u32,
                 inputs: d.inputs,
