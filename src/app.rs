@@ -64,6 +64,8 @@ pub struct WindowOptions {
     pub screenshot: Option<PathBuf>,
     /// Inner size in physical pixels.
     pub size: (u32, u32),
+    /// Close after this long without playing (scripts and tests: an idle window's frames).
+    pub exit_after: Option<Duration>,
 }
 
 /// What a `--frames` run measured.
@@ -143,6 +145,7 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
     if opts.frames.is_some() {
         sim.send(Command::Play);
     }
+    let started = Instant::now();
     // The original is light: the field's colours are made for a white page.
     let egui_ctx = egui::Context::default();
     egui_ctx.set_theme(egui::ThemePreference::Light);
@@ -166,7 +169,9 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
         // A first guess (set from the adapter once there is one), corrected by the first frames.
         pacer: FieldPacer::new(1000.0 / 60.0, 5e7),
         last_generation: None,
+        deadline: None,
     };
+    app.deadline = app.opts.exit_after.map(|d| started + d);
     event_loop.run_app(&mut app)?;
     if let Some(e) = app.error.take() {
         return Err(e);
@@ -217,6 +222,8 @@ struct App {
     pacer: FieldPacer,
     /// The snapshot the last frame drew: the same again means the weights are at rest.
     last_generation: Option<u64>,
+    /// When to close (`--exit-after`).
+    deadline: Option<Instant>,
 }
 
 /// The display's pace when no frames are drawn.
@@ -487,9 +494,13 @@ impl ApplicationHandler<Wake> for App {
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
         let Some(gfx) = self.gfx.as_mut() else { return };
         // egui first; what it does not consume is ours (keys reach us through egui's input).
-        let response = gfx.egui_state.on_window_event(&gfx.window, &event);
-        if response.repaint {
-            gfx.window.request_redraw();
+        // (egui asks for a repaint on every RedrawRequested too: passed on, that would redraw
+        // forever, so an idle window would never sleep.)
+        if !matches!(event, WindowEvent::RedrawRequested) {
+            let response = gfx.egui_state.on_window_event(&gfx.window, &event);
+            if response.repaint {
+                gfx.window.request_redraw();
+            }
         }
         match event {
             WindowEvent::CloseRequested => event_loop.exit(),
@@ -524,6 +535,26 @@ impl ApplicationHandler<Wake> for App {
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            event_loop.exit();
+            return;
+        }
+        self.schedule(event_loop);
+        // Whatever the loop waits for, it wakes for the deadline.
+        if let Some(d) = self.deadline {
+            match event_loop.control_flow() {
+                ControlFlow::Wait => event_loop.set_control_flow(ControlFlow::WaitUntil(d)),
+                ControlFlow::WaitUntil(t) if t > d => event_loop.set_control_flow(ControlFlow::WaitUntil(d)),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl App {
+    /// Decides when to draw next: continuously while playing or refining, when egui asks,
+    /// else not until an event comes.
+    fn schedule(&mut self, event_loop: &ActiveEventLoop) {
         let Some(gfx) = self.gfx.as_ref() else { return };
         let playing = self.sim.latest().playing || self.opts.frames.is_some();
         if self.hidden {

@@ -214,6 +214,30 @@ fn window_plays_frames_and_saves_a_screenshot() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An untouched, paused window sleeps: over three seconds it draws a few frames (the first,
+/// a layout pass or two), not one per display refresh.
+#[test]
+fn an_idle_window_draws_nothing() {
+    let Some(display) = display() else { return };
+    let dir = std::env::temp_dir().join(format!("hidden-layers-idle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_hidden-layers"))
+        .args(["seed=idle", "--exit-after", "3", "--size", "640x400"])
+        .env("DISPLAY", &display.name)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_RUNTIME_DIR", &dir)
+        .env("XDG_CONFIG_HOME", &dir)
+        .output()
+        .expect("run the window");
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let last = stdout(&out).lines().last().unwrap_or_default().to_string();
+    let stats: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("not JSON: {last}: {e}"));
+    let frames = stats["frames"].as_u64().expect("frames");
+    assert!((1..=8).contains(&frames), "an idle window drew {frames} frames in 3 s: {last}");
+    assert_eq!(stats["epochs"].as_u64(), Some(0), "nothing trained");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A bad SOURCE is refused before any window opens (no display needed).
 #[test]
 fn window_refuses_a_bad_source() {

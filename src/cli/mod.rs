@@ -34,6 +34,10 @@ pub struct Cli {
     /// Window size in physical pixels.
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "1280x800")]
     pub size: (u32, u32),
+    /// Close the window after this many seconds (without playing) and print the same JSON line
+    /// as --frames: how many frames an untouched window drew.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, conflicts_with = "frames")]
+    pub exit_after: Option<f64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -260,9 +264,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 frames: cli.frames,
                 screenshot: cli.screenshot,
                 size: cli.size,
+                exit_after: cli.exit_after.map(std::time::Duration::from_secs_f64),
             };
             let stats = crate::app::run(opts)?;
-            if cli.frames.is_some() {
+            if cli.frames.is_some() || cli.exit_after.is_some() {
                 println!("{}", stats.to_json());
             }
             Ok(())

@@ -261,7 +261,11 @@ impl Ui {
         self.link_section(ui, snap);
         ui.separator();
         if self.frames_per_second > 0.0 {
-            ui.label(format!("{} epochs/s · {:.0} frames/s", fmt_rate(snap.epochs_per_second), self.frames_per_second));
+            ui.label(format!(
+                "{} epochs/s · {} frames/s",
+                fmt_rate(snap.epochs_per_second),
+                fmt_rate(self.frames_per_second)
+            ));
         }
         ui.label(format!("{} parameters · {} training points", snap.network.param_count(), snap.data.train.len()));
         ui.label(RichText::new("Press ? for the keys").weak());
