@@ -5,6 +5,11 @@
 //! frame at a grid of about [`FieldPacer::pixels`] pixels and upscaled by the heatmap shader.
 //! The pacer's budget is in FLOPs, not pixels, so that it stays right when the network changes
 //! shape: a budget that suits [4, 2] gives a 1024-wide network proportionally fewer pixels.
+//!
+//! When drawing alone takes longer than the target (a CPU rasterizer, a 4K window on a weak
+//! GPU), starving the field would not bring the frame rate back; the pacer then aims at the
+//! frame time drawing takes plus 30%. It learns that floor as the intercept of a least-squares
+//! line through the recent (FLOPs, frame time) pairs, which its own probing keeps varied.
 //! The pacer shrinks that budget at once when frames run late (proportionally, so one slow
 //! frame does not start a slow streak) and grows it back only after a run of frames on time,
 //! so it settles just under the target instead of oscillating around it. When the weights stay
@@ -22,7 +27,12 @@ pub struct FieldPacer {
     flops: f64,
     /// Frames in a row on time since the budget last changed.
     calm: u32,
+    /// Recent (FLOPs computed, frame ms) pairs, for the floor's estimate.
+    recent: std::collections::VecDeque<(f64, f64)>,
 }
+
+/// Frames the floor is estimated from.
+const RECENT: usize = 64;
 
 /// Frames on time before the budget grows.
 const CALM_FRAMES: u32 = 12;
@@ -30,7 +40,26 @@ const CALM_FRAMES: u32 = 12;
 impl FieldPacer {
     /// A pacer starting from `start_flops` per frame (a guess; the first frames correct it).
     pub fn new(target_ms: f64, start_flops: f64) -> Self {
-        FieldPacer { target_ms, flops: start_flops.max(1.0), calm: 0 }
+        FieldPacer { target_ms, flops: start_flops.max(1.0), calm: 0, recent: Default::default() }
+    }
+
+    /// What a frame takes without any forward pass, in milliseconds: the intercept of the
+    /// least-squares line through the recent frames (their mean when their FLOPs did not vary).
+    pub fn floor_ms(&self) -> f64 {
+        let n = self.recent.len() as f64;
+        if n < 8.0 {
+            return 0.0;
+        }
+        let (mf, mt) = self.recent.iter().fold((0.0, 0.0), |(a, b), (f, t)| (a + f / n, b + t / n));
+        let (cov, var) =
+            self.recent.iter().fold((0.0, 0.0), |(c, v), (f, t)| (c + (f - mf) * (t - mt), v + (f - mf) * (f - mf)));
+        let slope = if var > 1e-9 * mf * mf * n { (cov / var).max(0.0) } else { 0.0 };
+        (mt - slope * mf).clamp(0.0, mt)
+    }
+
+    /// The frame time aimed at: the target, or the floor plus 30% where drawing alone misses it.
+    pub fn aim_ms(&self) -> f64 {
+        self.target_ms.max(1.3 * self.floor_ms())
     }
 
     /// Field pixels a frame may compute for a network of `flops_per_pixel`.
@@ -45,10 +74,15 @@ impl FieldPacer {
             return;
         }
         let fpp = flops_per_pixel.max(1.0);
-        if frame_ms > self.target_ms * 1.2 {
-            self.flops *= (self.target_ms / frame_ms).clamp(0.5, 0.9);
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((self.flops, frame_ms));
+        let aim = self.aim_ms();
+        if frame_ms > aim * 1.2 {
+            self.flops *= (aim / frame_ms).clamp(0.5, 0.9);
             self.calm = 0;
-        } else if frame_ms <= self.target_ms * 1.1 {
+        } else if frame_ms <= aim * 1.1 {
             self.calm += 1;
             if self.calm >= CALM_FRAMES {
                 self.flops *= 1.25;
@@ -121,9 +155,24 @@ mod tests {
     fn a_cheap_field_goes_to_full_resolution_and_a_hopeless_one_to_the_minimum() {
         let (p, _) = simulate(2.0, 0.001, 1_000_000, 600);
         assert_eq!(p.pixels(1000.0), 1_000_000);
-        // Drawing alone is over budget (a CPU rasterizer): the field shrinks to the minimum.
-        let (p, _) = simulate(40.0, 0.1, 1_000_000, 200);
+        // A field that costs far more than the frame: it shrinks to the minimum.
+        let (p, _) = simulate(4.0, 100.0, 1_000_000, 200);
         assert_eq!(p.pixels(1000.0), (MIN_SIDE * MIN_SIDE) as usize);
+    }
+
+    #[test]
+    fn where_drawing_alone_is_too_slow_the_field_still_gets_its_share() {
+        // 40 ms of drawing (a CPU rasterizer): the pacer aims at ~52 ms, not at 16.7 ms it
+        // cannot reach, so the field keeps ~120k pixels instead of the minimum.
+        let (p, times) = simulate(40.0, 0.1, 1_000_000, 800);
+        assert!((p.floor_ms() - 40.0).abs() < 4.0, "floor {}", p.floor_ms());
+        let px = p.pixels(1000.0);
+        assert!(px > 60_000 && px < 250_000, "{px}");
+        let mut sorted = times[200..].to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let (median, p99) = (sorted[sorted.len() / 2], sorted[sorted.len() * 99 / 100]);
+        assert!(p99 <= 2.0 * median, "p99 {p99} vs median {median}");
+        assert!(median <= 1.3 * 40.0 * 1.2, "drawing plus at most ~30%: {median}");
     }
 
     #[test]
