@@ -17,7 +17,7 @@ use crate::gpu::{GpuContext, GpuError, readback};
 use crate::nn::NnError;
 use crate::render::budget::FieldPacer;
 use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
-use crate::render::frame::{Resolution, Scene};
+use crate::render::frame::{Resolution, Scene, offscreen_target};
 use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
 use crate::settings::{self, Settings};
@@ -382,16 +382,7 @@ impl App {
                 readback::copy_texture(&gfx.ctx, &mut enc, &frame.texture)?
             } else {
                 // The surface cannot be copied: draw the same frame into a texture that can.
-                let texture = gfx.ctx.device.create_texture(&wgpu::TextureDescriptor {
-                    label: Some("screenshot"),
-                    size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-                    mip_level_count: 1,
-                    sample_count: 1,
-                    dimension: wgpu::TextureDimension::D2,
-                    format: gfx.config.format,
-                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-                    view_formats: &[],
-                });
+                let texture = offscreen_target(&gfx.ctx, (w, h), gfx.config.format, "screenshot");
                 let v = texture.create_view(&wgpu::TextureViewDescriptor::default());
                 gfx.screen.encode(&gfx.ctx, &mut enc, &v, (w, h), area, &scene, &ui_frame)?;
                 readback::copy_texture(&gfx.ctx, &mut enc, &texture)?

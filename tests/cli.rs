@@ -137,8 +137,11 @@ fn display() -> Option<Display> {
         return Some(Display { name, xvfb: None });
     }
     let required = std::env::var("REQUIRE_GPU").is_ok_and(|v| v == "1");
-    // A display number no one holds; the screen is large enough for a 4K window.
-    for n in (0..40).map(|i| 90 + (std::process::id() as usize + i) % 400) {
+    // A display number no one holds (tests run in parallel: each call starts elsewhere); the
+    // screen is large enough for a 4K window.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    for n in (0..40).map(|i| 90 + (std::process::id() as usize + call * 41 + i) % 400) {
         if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
             continue;
         }
@@ -172,6 +175,19 @@ fn display() -> Option<Display> {
     panic!("could not start Xvfb on any display number");
 }
 
+/// The binary's window on `display`, with its runtime and settings folders in `dir` (so a
+/// user's own settings never change a test).
+fn run_window(display: &Display, dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hidden-layers"))
+        .args(args)
+        .env("DISPLAY", &display.name)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_RUNTIME_DIR", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("run the window")
+}
+
 /// The real window under X: plays 120 frames, saves what it shows, prints its statistics.
 #[test]
 fn window_plays_frames_and_saves_a_screenshot() {
@@ -179,15 +195,12 @@ fn window_plays_frames_and_saves_a_screenshot() {
     let dir = std::env::temp_dir().join(format!("hidden-layers-window-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let shot = dir.join("window.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_hidden-layers"))
-        .args(["dataset=xor&networkShape=5,3&seed=smoke", "--frames", "120", "--size", "800x600", "--screenshot"])
-        .arg(&shot)
-        .env("DISPLAY", &display.name)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_RUNTIME_DIR", &dir)
-        .env("XDG_CONFIG_HOME", &dir)
-        .output()
-        .expect("run the window");
+    let shot_arg = shot.to_str().expect("a UTF-8 temp path");
+    let out = run_window(
+        &display,
+        &dir,
+        &["dataset=xor&networkShape=5,3&seed=smoke", "--frames", "120", "--size", "800x600", "--screenshot", shot_arg],
+    );
     assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
     let last = stdout(&out).lines().last().unwrap_or_default().to_string();
     let stats: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("not JSON: {last}: {e}"));
@@ -221,14 +234,7 @@ fn an_idle_window_draws_nothing() {
     let Some(display) = display() else { return };
     let dir = std::env::temp_dir().join(format!("hidden-layers-idle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_hidden-layers"))
-        .args(["seed=idle", "--exit-after", "3", "--size", "640x400"])
-        .env("DISPLAY", &display.name)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("XDG_RUNTIME_DIR", &dir)
-        .env("XDG_CONFIG_HOME", &dir)
-        .output()
-        .expect("run the window");
+    let out = run_window(&display, &dir, &["seed=idle", "--exit-after", "3", "--size", "640x400"]);
     assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
     let last = stdout(&out).lines().last().unwrap_or_default().to_string();
     let stats: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("not JSON: {last}: {e}"));

@@ -257,7 +257,7 @@ fn big_fields_are_chunked() {
 
 mod frame {
     use super::gpu;
-    use hidden_layers::render::field::{DEFAULT_DOMAIN, ForwardPath};
+    use hidden_layers::render::field::ForwardPath;
     use hidden_layers::render::frame::{Renderer, Scene};
     use hidden_layers::render::image;
     use hidden_layers::session::Session;
@@ -278,20 +278,7 @@ mod frame {
         for _ in 0..epochs {
             s.step();
         }
-        let scene = Scene {
-            network: &s.network,
-            features: s.experiment.features,
-            train: &s.data.train,
-            test: &s.data.test,
-            show_test: s.experiment.show_test_data,
-            discretize: s.experiment.discretize,
-            domain: DEFAULT_DOMAIN,
-            path: ForwardPath::Auto,
-            generation: None,
-            focus: Default::default(),
-            resolution: Default::default(),
-            view: Default::default(),
-        };
+        let scene = Scene::of(&s, ForwardPath::Auto);
         Some(Renderer::render_rgba(ctx, w, h, &scene).expect("render"))
     }
 

@@ -4,7 +4,7 @@
 use super::{CliError, RenderArgs, Source};
 use crate::gpu::{GpuContext, GpuError};
 use crate::nn::TrainPath;
-use crate::render::field::{DEFAULT_DOMAIN, FEATURE_ROWS, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID};
+use crate::render::field::{FEATURE_ROWS, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID};
 use crate::render::frame::{Renderer, Resolution, Scene};
 use crate::render::image;
 use crate::render::layout::Layout;
@@ -25,20 +25,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         let layout = Layout::new(w, h, &session.network.hidden_shape(), FEATURE_ROWS);
         let resolution =
             resolution_within(&ctx, &session, (layout.field.w * layout.field.h) as usize, args.field_budget)?;
-        let scene = Scene {
-            network: &session.network,
-            features: session.experiment.features,
-            train: &session.data.train,
-            test: &session.data.test,
-            show_test: session.experiment.show_test_data,
-            discretize: session.experiment.discretize,
-            domain: DEFAULT_DOMAIN,
-            path: args.forward.into(),
-            generation: None,
-            focus: Default::default(),
-            resolution,
-            view: Default::default(),
-        };
+        let scene = Scene { resolution, ..Scene::of(&session, args.forward.into()) };
         Renderer::render_rgba(&ctx, w, h, &scene)?
     } else {
         render_window(&ctx, &session, (w, h), args.forward.into(), args.field_budget)?
@@ -145,20 +132,7 @@ pub fn render_window(
     let area = crate::ui::viz_area(viz, ppp).clamped(w as f32, h as f32);
     let field = Layout::within(area, w, h, &session.network.hidden_shape(), FEATURE_ROWS).field;
     let resolution = resolution_within(ctx, session, (field.w * field.h) as usize, budget_s)?;
-    let scene = Scene {
-        network: &session.network,
-        features: session.experiment.features,
-        train: &session.data.train,
-        test: &session.data.test,
-        show_test: session.experiment.show_test_data,
-        discretize: session.experiment.discretize,
-        domain: DEFAULT_DOMAIN,
-        path,
-        generation: None,
-        focus: Default::default(),
-        resolution,
-        view: Default::default(),
-    };
+    let scene = Scene { resolution, ..Scene::of(session, path) };
     let descriptor = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: ppp };
     let frame = EguiFrame { paint: &paint, screen: &descriptor };
     let rgba = screen.render_rgba(ctx, (w, h), area, &scene, &frame);

@@ -248,6 +248,13 @@ impl FieldBuffers {
         self.weights.as_ref()
     }
 
+    /// A probe worth running: the output node is the last row, and probing it is the plain
+    /// field.
+    fn probe(&self, probe: Option<usize>) -> Option<usize> {
+        let rows = self.packed.as_ref().map_or(0, |p| p.acts_rows);
+        probe.filter(|&r| r + 1 < rows)
+    }
+
     /// The uploaded network's layout (its `weights` are left empty: they live on the GPU).
     pub fn packed(&self) -> Option<&PackedNetwork> {
         self.packed.as_ref()
@@ -408,9 +415,7 @@ impl FieldEngine {
         probe: Option<usize>,
     ) -> Result<PassInfo, GpuError> {
         grow(ctx, &mut bufs.field, "field", grid.pixels() as u64 * 4, STORAGE);
-        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
-        // The output node is the last row: probing it is the plain field.
-        let probe = probe.filter(|&r| r + 1 < rows);
+        let probe = bufs.probe(probe);
         self.encode(ctx, enc, bufs, grid, path, Pass::Field { probe, first: 0, end: grid.pixels(), out: None })
     }
 

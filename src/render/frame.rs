@@ -157,6 +157,46 @@ impl Dynamic {
     }
 }
 
+/// A texture to draw a frame into and read it back from.
+pub fn offscreen_target(
+    ctx: &GpuContext,
+    (width, height): (u32, u32),
+    format: wgpu::TextureFormat,
+    label: &str,
+) -> wgpu::Texture {
+    ctx.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    })
+}
+
+impl<'a> Scene<'a> {
+    /// A session as it stands: every setting from its experiment, the whole network at full
+    /// resolution, nothing hovered, the diagram fitted.
+    pub fn of(session: &'a crate::session::Session, path: ForwardPath) -> Scene<'a> {
+        Scene {
+            network: &session.network,
+            features: session.experiment.features,
+            train: &session.data.train,
+            test: &session.data.test,
+            show_test: session.experiment.show_test_data,
+            discretize: session.experiment.discretize,
+            domain: super::field::DEFAULT_DOMAIN,
+            path,
+            generation: None,
+            focus: Focus::default(),
+            resolution: Resolution::Full,
+            view: DiagramView::default(),
+        }
+    }
+}
+
 /// Links a layer draws at most on a GPU: past that a layer is a haze of lines anyway, and
 /// drawing millions of them would cost the frame rate. Denser layers draw an even sample.
 pub const MAX_LINKS_PER_LAYER: u64 = 40_000;
@@ -646,16 +686,7 @@ impl Renderer {
         }
         let format = wgpu::TextureFormat::Rgba8Unorm;
         let mut renderer = Renderer::new(ctx, format);
-        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("offscreen frame"),
-            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
+        let texture = offscreen_target(ctx, (width, height), format, "offscreen frame");
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut enc =
             ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("offscreen frame") });

@@ -96,16 +96,7 @@ impl Screen {
         if w == 0 || h == 0 || w > max || h > max {
             return Err(GpuError::TooLarge(format!("an image of {w}x{h} (this device allows 1 to {max} per side)")));
         }
-        let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("offscreen screen"),
-            size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: self.viz.format,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
+        let texture = super::frame::offscreen_target(ctx, size, self.viz.format, "offscreen screen");
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut enc = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("screen") });
         let user = self.prepare(ctx, &mut enc, ui);
