@@ -16,7 +16,7 @@
 use crate::gpu::{GpuContext, GpuError, readback};
 use crate::nn::NnError;
 use crate::render::budget::FieldPacer;
-use crate::render::field::{DEFAULT_DOMAIN, ForwardPath};
+use crate::render::field::ForwardPath;
 use crate::render::frame::{Resolution, Scene, offscreen_target};
 use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
@@ -299,11 +299,11 @@ impl App {
         self.ui.absorb(self.sim.drain_history());
     }
 
-    /// Draws and presents one frame. Returns whether one was presented.
-    fn redraw(&mut self, event_loop: &ActiveEventLoop) -> Result<bool, AppError> {
-        let Some(gfx) = self.gfx.as_mut() else { return Ok(false) };
+    /// Draws and presents one frame (none while hidden, or when the surface has none to give).
+    fn redraw(&mut self, event_loop: &ActiveEventLoop) -> Result<(), AppError> {
+        let Some(gfx) = self.gfx.as_mut() else { return Ok(()) };
         if self.hidden || gfx.config.width == 0 || gfx.config.height == 0 {
-            return Ok(false);
+            return Ok(());
         }
         let snap = self.sim.latest();
         self.ui.absorb(self.sim.drain_history());
@@ -311,7 +311,7 @@ impl App {
         // than the frames is not at rest: refining between its epochs would only flicker).
         let at_rest = !snap.playing && self.last_generation == Some(snap.generation);
         self.last_generation = Some(snap.generation);
-        let fpp: f64 = snap.network.layers().iter().map(|l| 2.0 * (l.inputs * l.outputs) as f64).sum();
+        let fpp = snap.network.forward_flops();
 
         // The UI first: it decides where the visualisation goes.
         let raw = gfx.egui_state.take_egui_input(&gfx.window);
@@ -344,7 +344,7 @@ impl App {
         let frame = acquire(gfx)?;
         let Some(frame) = frame else {
             gfx.screen.free_textures(&free);
-            return Ok(false);
+            return Ok(());
         };
 
         let (w, h) = (frame.texture.width(), frame.texture.height());
@@ -353,20 +353,15 @@ impl App {
         let viz = out.viz.unwrap_or(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp));
         let area = crate::ui::viz_area(viz, ppp);
         let scene = Scene {
-            network: &snap.network,
-            features: snap.experiment.features,
-            train: &snap.data.train,
-            test: &snap.data.test,
             // Display settings apply at once, without a round trip through the trainer.
             show_test: self.ui.exp.show_test_data,
             discretize: self.ui.exp.discretize,
-            domain: DEFAULT_DOMAIN,
-            path: ForwardPath::Auto,
             generation: Some(snap.generation),
             focus: out.focus,
             // While the weights change, a field within the frame budget; at rest, refinement.
             resolution: Resolution::Paced { pixels: self.pacer.pixels(fpp), refine: at_rest },
             view: self.ui.view,
+            ..Scene::new(&snap.network, &snap.experiment, &snap.data, ForwardPath::Auto)
         };
 
         let ui_frame = EguiFrame { paint: &paint, screen: &screen };
@@ -382,7 +377,7 @@ impl App {
                 readback::copy_texture(&gfx.ctx, &mut enc, &frame.texture)?
             } else {
                 // The surface cannot be copied: draw the same frame into a texture that can.
-                let texture = offscreen_target(&gfx.ctx, (w, h), gfx.config.format, "screenshot");
+                let texture = offscreen_target(&gfx.ctx, (w, h), gfx.config.format, "screenshot")?;
                 let v = texture.create_view(&wgpu::TextureViewDescriptor::default());
                 gfx.screen.encode(&gfx.ctx, &mut enc, &v, (w, h), area, &scene, &ui_frame)?;
                 readback::copy_texture(&gfx.ctx, &mut enc, &texture)?
@@ -424,7 +419,7 @@ impl App {
         if last {
             event_loop.exit();
         }
-        Ok(true)
+        Ok(())
     }
 }
 

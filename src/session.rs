@@ -75,6 +75,12 @@ impl Session {
         }
     }
 
+    /// The current epoch's losses as last computed (without a new loss pass: that is a full
+    /// forward pass over every point, long for a wide network).
+    pub fn last_losses(&self) -> Losses {
+        self.history.last().copied().unwrap_or(Losses { epoch: self.epoch, train: f64::NAN, test: f64::NAN })
+    }
+
     /// One epoch over the training points, then the losses, as the original's `oneStep`.
     pub fn step(&mut self) -> Losses {
         let p = self.experiment.train_params();

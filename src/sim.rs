@@ -98,15 +98,12 @@ pub enum Command {
 pub struct Snapshot {
     /// Bumps whenever anything below changes.
     pub generation: u64,
-    /// Bumps when the points change (new upload for the point layer).
-    pub data_generation: u64,
     pub experiment: Experiment,
     pub network: crate::nn::Network,
     pub data: Arc<crate::data::DataSplit>,
     pub epoch: usize,
     pub losses: Losses,
     pub playing: bool,
-    pub speed: f64,
     /// Measured over the last second of training.
     pub epochs_per_second: f64,
     /// How many `SetExperiment` commands the trainer has applied: the UI knows from it whether
@@ -120,16 +117,19 @@ pub struct Snapshot {
 impl Snapshot {
     /// A still picture of `session` (for a headless render of the window).
     pub fn of(session: &Session) -> Snapshot {
+        Snapshot { generation: 1, ..Snapshot::paused(session, Arc::new(session.data.clone())) }
+    }
+
+    /// `session` paused, untouched, with `data` (its points, shared with other snapshots).
+    fn paused(session: &Session, data: Arc<crate::data::DataSplit>) -> Snapshot {
         Snapshot {
-            generation: 1,
-            data_generation: 0,
+            generation: 0,
             experiment: session.experiment.clone(),
             network: session.network.clone(),
-            data: Arc::new(session.data.clone()),
+            data,
             epoch: session.epoch,
-            losses: session.history.last().copied().unwrap_or(Losses { epoch: 0, train: f64::NAN, test: f64::NAN }),
+            losses: session.last_losses(),
             playing: false,
-            speed: 1.0,
             epochs_per_second: 0.0,
             edits: 0,
             hand_edited: false,
@@ -168,7 +168,7 @@ struct Worker {
     speed: f64,
     budget: f64,
     generation: u64,
-    data_generation: u64,
+    /// The session's points, shared by every snapshot until new data replaces them.
     data: Arc<crate::data::DataSplit>,
     latest: Arc<Mutex<Arc<Snapshot>>>,
     history: Sender<HistoryEvent>,
@@ -187,21 +187,11 @@ impl Worker {
         self.generation += 1;
         let snap = Snapshot {
             generation: self.generation,
-            data_generation: self.data_generation,
-            experiment: self.session.experiment.clone(),
-            network: self.session.network.clone(),
-            data: self.data.clone(),
-            epoch: self.session.epoch,
-            losses: self.session.history.last().copied().unwrap_or(Losses {
-                epoch: 0,
-                train: f64::NAN,
-                test: f64::NAN,
-            }),
             playing: self.playing,
-            speed: self.speed,
             epochs_per_second: self.epochs_per_second,
             edits: self.edits,
             hand_edited: self.hand_edited,
+            ..Snapshot::paused(&self.session, self.data.clone())
         };
         if let Ok(mut slot) = self.latest.lock() {
             *slot = Arc::new(snap);
@@ -223,7 +213,6 @@ impl Worker {
         self.session = Session::new(exp, TrainPath::Auto)?;
         self.hand_edited = false;
         self.data = Arc::new(self.session.data.clone());
-        self.data_generation += 1;
         self.playing = false;
         self.restart_history();
         Ok(())
@@ -406,20 +395,7 @@ impl Sim {
         let (tx, rx) = channel();
         let (htx, hrx) = channel();
         let data = Arc::new(session.data.clone());
-        let placeholder = Snapshot {
-            generation: 0,
-            data_generation: 0,
-            experiment: session.experiment.clone(),
-            network: session.network.clone(),
-            data: data.clone(),
-            epoch: 0,
-            losses: session.history[0],
-            playing: false,
-            speed: 1.0,
-            epochs_per_second: 0.0,
-            edits: 0,
-            hand_edited: false,
-        };
+        let placeholder = Snapshot::paused(&session, data.clone());
         let latest = Arc::new(Mutex::new(Arc::new(placeholder)));
         let _ = htx.send(HistoryEvent::Restart(session.history[0]));
         let worker = Worker {
@@ -428,7 +404,6 @@ impl Sim {
             speed: 1.0,
             budget: 0.0,
             generation: 0,
-            data_generation: 0,
             data,
             latest: latest.clone(),
             history: htx,
@@ -531,7 +506,7 @@ mod tests {
         let mut s = Session::new(exp(), TrainPath::Auto).unwrap();
         assert_eq!(after.experiment.seed, seed_from(&mut s.rng));
         assert_eq!(after.experiment.noise, 20.0);
-        assert_ne!(after.data_generation, before.data_generation);
+        assert_ne!(after.data.train, before.data.train, "new points");
         assert!(!after.playing);
     }
 

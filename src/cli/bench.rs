@@ -145,7 +145,7 @@ pub fn field(
             }
         };
         let packed = PackedNetwork::new(&session.network, session.experiment.features);
-        let per_pixel = packed.flops_per_pixel();
+        let per_pixel = session.network.forward_flops();
         // Shrink the grid (keeping its aspect) until one field costs at most the budget.
         let (mut w, mut h) = size;
         while w > 16 && h > 16 && w as f64 * h as f64 * per_pixel > budget_gflop * 1e9 {

@@ -23,8 +23,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let (w, h) = args.size;
     let rgba = if args.no_ui {
         let layout = Layout::new(w, h, &session.network.hidden_shape(), FEATURE_ROWS);
-        let resolution =
-            resolution_within(&ctx, &session, (layout.field.w * layout.field.h) as usize, args.field_budget)?;
+        let resolution = resolution_within(&ctx, &session, &layout, args.field_budget)?;
         let scene = Scene { resolution, ..Scene::of(&session, args.forward.into()) };
         Renderer::render_rgba(&ctx, w, h, &scene)?
     } else {
@@ -32,7 +31,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     };
     let png = image::encode_png(w, h, &rgba)?;
     image::write_atomic(&args.out, &png).map_err(|source| CliError::Write { path: args.out.clone(), source })?;
-    let l = session.history.last().copied().unwrap_or(session.losses());
+    let l = session.last_losses();
     eprintln!(
         "wrote {} ({w}x{h}) after {} epochs: train loss {:.6}, test loss {:.6}; GPU: {}",
         args.out.display(),
@@ -44,25 +43,25 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The resolution that finishes within `budget_s` seconds on this device: full when the
-/// estimate (from a timed 4x4 field) fits, else a coarser field and thumbnails, said on
-/// stderr.
+/// The resolution that finishes within `budget_s` seconds on this device for the field of
+/// `layout`: full when the estimate (from a timed 4x4 field) fits, else a coarser field and
+/// thumbnails, said on stderr.
 fn resolution_within(
     ctx: &GpuContext,
     session: &Session,
-    field_pixels: usize,
+    layout: &Layout,
     budget_s: f64,
 ) -> Result<Resolution, GpuError> {
-    let packed = PackedNetwork::new(&session.network, session.experiment.features);
-    let per_pixel = packed.flops_per_pixel().max(1.0);
+    let (fw, fh) = (layout.field.w as u32, layout.field.h as u32);
+    let field_pixels = fw as usize * fh as usize;
     let thumbs = (THUMB_GRID * THUMB_GRID) as usize;
     // A few GFLOP take well under the budget anywhere: no need to measure.
-    if per_pixel * (field_pixels + thumbs) as f64 <= 2e9 {
+    if session.network.forward_flops() * (field_pixels + thumbs) as f64 <= 2e9 {
         return Ok(Resolution::Full);
     }
     let engine = FieldEngine::new(ctx);
     let mut bufs = engine.buffers(ctx);
-    engine.upload(ctx, &mut bufs, packed);
+    engine.upload(ctx, &mut bufs, PackedNetwork::new(&session.network, session.experiment.features));
     // Tiny, so that measuring costs little even for the widest networks on a CPU adapter.
     let grid = Grid::new(4, 4);
     let start = std::time::Instant::now();
@@ -77,13 +76,9 @@ fn resolution_within(
     }
     // The thumbnails take at most a quarter more (see Resolution::Paced).
     let pixels = fits * 4 / 5;
-    let (gw, gh) = crate::render::budget::grid_within(
-        ((field_pixels as f64).sqrt() as u32, (field_pixels as f64).sqrt() as u32),
-        pixels,
-    );
+    let (gw, gh) = crate::render::budget::grid_within((fw, fh), pixels);
     eprintln!(
-        "note: the full {0}x{0} field would take about {1:.0} s on this GPU; drawn from a {gw}x{gh} grid (raise --field-budget for more)",
-        (field_pixels as f64).sqrt() as u32,
+        "note: the full {fw}x{fh} field would take about {:.0} s on this GPU; drawn from a {gw}x{gh} grid (raise --field-budget for more)",
         seconds_per_pixel * (field_pixels + thumbs) as f64
     );
     Ok(Resolution::Paced { pixels, refine: false })
@@ -130,8 +125,8 @@ pub fn render_window(
     let ppp = full.pixels_per_point;
     let viz = out.viz.unwrap_or(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp));
     let area = crate::ui::viz_area(viz, ppp).clamped(w as f32, h as f32);
-    let field = Layout::within(area, w, h, &session.network.hidden_shape(), FEATURE_ROWS).field;
-    let resolution = resolution_within(ctx, session, (field.w * field.h) as usize, budget_s)?;
+    let layout = Layout::within(area, w, h, &session.network.hidden_shape(), FEATURE_ROWS);
+    let resolution = resolution_within(ctx, session, &layout, budget_s)?;
     let scene = Scene { resolution, ..Scene::of(session, path) };
     let descriptor = egui_wgpu::ScreenDescriptor { size_in_pixels: [w, h], pixels_per_point: ppp };
     let frame = EguiFrame { paint: &paint, screen: &descriptor };

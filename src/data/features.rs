@@ -96,6 +96,12 @@ impl FeatureSet {
         Feature::ALL.into_iter().filter(move |f| self.contains(*f))
     }
 
+    /// The canonical index (0..7) of each enabled feature, in input order: where network input
+    /// `j` sits in the diagram's column of all seven features.
+    pub fn rows(self) -> impl Iterator<Item = usize> {
+        Feature::ALL.into_iter().enumerate().filter(move |(_, f)| self.contains(*f)).map(|(i, _)| i)
+    }
+
     /// Writes the enabled features of point (x, y) into `out` (length `self.len()`).
     pub fn eval_into(self, x: f64, y: f64, out: &mut [f64]) {
         for (slot, f) in out.iter_mut().zip(self.iter()) {

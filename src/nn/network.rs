@@ -178,6 +178,11 @@ impl Network {
         self.layers.iter().map(|l| l.weights.len() + l.biases.len()).sum()
     }
 
+    /// Multiply-add FLOPs of one forward pass (one sample, or one pixel of a field).
+    pub fn forward_flops(&self) -> f64 {
+        self.layers.iter().map(|l| 2.0 * l.inputs as f64 * l.outputs as f64).sum()
+    }
+
     /// One plain forward pass (no state is touched), in the original's order of operations.
     pub fn forward(&self, input: &[f64]) -> f64 {
         let mut prev: Vec<f64> = input.to_vec();

@@ -117,8 +117,7 @@ impl PackedNetwork {
             });
             acts_row += layer.outputs;
         }
-        let feature_mask =
-            Feature::ALL.iter().enumerate().filter(|(_, f)| features.contains(**f)).map(|(i, _)| 1 << i).sum();
+        let feature_mask = features.rows().map(|i| 1 << i).sum();
         PackedNetwork {
             weights,
             layers,
@@ -141,11 +140,6 @@ impl PackedNetwork {
             ForwardPath::Fused if self.max_width > MAX_FUSED_WIDTH => ForwardPath::Tiled,
             p => p,
         }
-    }
-
-    /// Multiply-add FLOPs of one pixel's forward pass.
-    pub fn flops_per_pixel(&self) -> f64 {
-        self.layers.iter().map(|l| 2.0 * l.inputs as f64 * l.outputs as f64).sum()
     }
 }
 
@@ -451,8 +445,7 @@ impl FieldEngine {
                 out.size()
             )));
         }
-        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
-        let probe = probe.filter(|&r| r + 1 < rows);
+        let probe = bufs.probe(probe);
         self.encode(
             ctx,
             enc,

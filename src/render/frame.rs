@@ -157,14 +157,21 @@ impl Dynamic {
     }
 }
 
-/// A texture to draw a frame into and read it back from.
+/// A texture to draw a frame into and read it back from; an error names a size the device
+/// cannot make.
 pub fn offscreen_target(
     ctx: &GpuContext,
     (width, height): (u32, u32),
     format: wgpu::TextureFormat,
     label: &str,
-) -> wgpu::Texture {
-    ctx.device.create_texture(&wgpu::TextureDescriptor {
+) -> Result<wgpu::Texture, GpuError> {
+    let max = ctx.device.limits().max_texture_dimension_2d;
+    if width == 0 || height == 0 || width > max || height > max {
+        return Err(GpuError::TooLarge(format!(
+            "an image of {width}x{height} (this device allows 1 to {max} per side)"
+        )));
+    }
+    Ok(ctx.device.create_texture(&wgpu::TextureDescriptor {
         label: Some(label),
         size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
         mip_level_count: 1,
@@ -173,20 +180,30 @@ pub fn offscreen_target(
         format,
         usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
         view_formats: &[],
-    })
+    }))
 }
 
 impl<'a> Scene<'a> {
-    /// A session as it stands: every setting from its experiment, the whole network at full
-    /// resolution, nothing hovered, the diagram fitted.
+    /// A session as it stands (see [`Scene::new`]).
     pub fn of(session: &'a crate::session::Session, path: ForwardPath) -> Scene<'a> {
+        Scene::new(&session.network, &session.experiment, &session.data, path)
+    }
+
+    /// `network` with its experiment's settings and points: the whole network at full
+    /// resolution, nothing hovered, the diagram fitted.
+    pub fn new(
+        network: &'a Network,
+        experiment: &crate::state::Experiment,
+        data: &'a crate::data::DataSplit,
+        path: ForwardPath,
+    ) -> Scene<'a> {
         Scene {
-            network: &session.network,
-            features: session.experiment.features,
-            train: &session.data.train,
-            test: &session.data.test,
-            show_test: session.experiment.show_test_data,
-            discretize: session.experiment.discretize,
+            network,
+            features: experiment.features,
+            train: &data.train,
+            test: &data.test,
+            show_test: experiment.show_test_data,
+            discretize: experiment.discretize,
             domain: super::field::DEFAULT_DOMAIN,
             path,
             generation: None,
@@ -367,7 +384,7 @@ impl Renderer {
         height: u32,
         area: Rect,
         scene: &Scene<'_>,
-    ) -> Result<Layout, GpuError> {
+    ) -> Result<(), GpuError> {
         let net = scene.network;
         // A caller's area (the window's free panel space) never reaches past the target, even
         // in the one frame where a new UI scale and the old panel sizes disagree.
@@ -396,12 +413,7 @@ impl Renderer {
                 budget::thumb_side(if refine { pixels.saturating_mul(4) } else { pixels / 4 }).min(thumb_cap)
             }
         };
-        let input_rows: Vec<u32> = Feature::ALL
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| scene.features.contains(**f))
-            .map(|(i, _)| i as u32)
-            .collect();
+        let input_rows: Vec<u32> = scene.features.rows().map(|r| r as u32).collect();
 
         // Instances of links: one table entry per layer, decoded on the GPU.
         let mut link_layers = Vec::with_capacity(packed.layers.len());
@@ -656,20 +668,16 @@ impl Renderer {
         pass.set_pipeline(&self.heat.pipeline);
         pass.draw(0..6, 0..1);
         // Points stay inside the field (a point at the domain's edge would spill over).
-        let f = layout.field;
-        let (fx, fy) = ((f.x.max(0.0) as u32).min(width), (f.y.max(0.0) as u32).min(height));
-        let (sw, sh) = ((f.w as u32).min(width - fx), (f.h as u32).min(height - fy));
-        if !points.is_empty() && sw > 0 && sh > 0 {
-            pass.set_scissor_rect(fx, fy, sw, sh);
+        let (fx, fy, fw, fh) = scissor(layout.field);
+        if !points.is_empty() && fw > 0 && fh > 0 {
+            pass.set_scissor_rect(fx, fy, fw, fh);
             pass.set_pipeline(&self.points.pipeline);
             pass.set_bind_group(0, &points_bg, &[]);
             pass.draw(0..6, 0..points.len() as u32);
         }
-        drop(pass);
-        Ok(layout)
+        Ok(())
     }
 
-    /// Renders `scene` offscreen and returns tight RGBA8 rows.
     /// The last frame showed a coarser field than full resolution, or a full one is being
     /// built: the window keeps drawing (at rest, each frame refines further).
     pub fn refining(&self) -> bool {
@@ -677,16 +685,11 @@ impl Renderer {
         self.progress.is_some() || (w as usize * h as usize) != self.stats.field_pixels
     }
 
+    /// Renders `scene` offscreen and returns tight RGBA8 rows.
     pub fn render_rgba(ctx: &GpuContext, width: u32, height: u32, scene: &Scene<'_>) -> Result<Vec<u8>, GpuError> {
-        let max = ctx.device.limits().max_texture_dimension_2d;
-        if width == 0 || height == 0 || width > max || height > max {
-            return Err(GpuError::TooLarge(format!(
-                "an image of {width}x{height} (this device allows 1 to {max} per side)"
-            )));
-        }
         let format = wgpu::TextureFormat::Rgba8Unorm;
+        let texture = offscreen_target(ctx, (width, height), format, "offscreen frame")?;
         let mut renderer = Renderer::new(ctx, format);
-        let texture = offscreen_target(ctx, (width, height), format, "offscreen frame");
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut enc =
             ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("offscreen frame") });

@@ -91,12 +91,7 @@ impl Screen {
         scene: &Scene<'_>,
         ui: &EguiFrame<'_>,
     ) -> Result<Vec<u8>, GpuError> {
-        let (w, h) = size;
-        let max = ctx.device.limits().max_texture_dimension_2d;
-        if w == 0 || h == 0 || w > max || h > max {
-            return Err(GpuError::TooLarge(format!("an image of {w}x{h} (this device allows 1 to {max} per side)")));
-        }
-        let texture = super::frame::offscreen_target(ctx, size, self.viz.format, "offscreen screen");
+        let texture = super::frame::offscreen_target(ctx, size, self.viz.format, "offscreen screen")?;
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut enc = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("screen") });
         let user = self.prepare(ctx, &mut enc, ui);

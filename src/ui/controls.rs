@@ -18,11 +18,19 @@ fn captioned<R>(ui: &mut egui::Ui, caption: &str, add: impl FnOnce(&mut egui::Ui
     .inner
 }
 
-/// A menu of preset values that also shows (and keeps) a value from a link that is not a preset.
-fn preset_menu(ui: &mut egui::Ui, id: &str, value: &mut f64, presets: &[f64]) {
-    egui::ComboBox::from_id_salt(id).width(84.0).selected_text(rules::rate_name(*value)).show_ui(ui, |ui| {
-        for &p in presets {
-            ui.selectable_value(value, p, rules::rate_name(p));
+/// A drop-down menu of `options`, each shown by `name`. The current value is shown even when
+/// it is not an option (a link's learning rate of 0.02), and kept until another is chosen.
+fn menu<T: PartialEq + Copy, S: Into<egui::WidgetText>>(
+    ui: &mut egui::Ui,
+    id: &str,
+    width: f32,
+    value: &mut T,
+    options: &[T],
+    name: impl Fn(T) -> S,
+) {
+    egui::ComboBox::from_id_salt(id).width(width).selected_text(name(*value)).show_ui(ui, |ui| {
+        for &o in options {
+            ui.selectable_value(value, o, name(o));
         }
     });
 }
@@ -58,66 +66,39 @@ impl Ui {
             }
             captioned(ui, "Epoch", |ui| ui.label(RichText::new(rules::epoch_text(snap.epoch)).monospace().size(17.0)));
             ui.separator();
-            let shown = |c: &str| !self.exp.hides(c);
-            let [lr, act, reg, reg_rate, problem] =
-                ["learningRate", "activation", "regularization", "regularizationRate", "problem"].map(shown);
-            if lr {
+            let exp = &mut self.exp;
+            if !exp.hides("learningRate") {
                 captioned(ui, "Learning rate", |ui| {
-                    preset_menu(ui, "learning rate", &mut self.exp.learning_rate, &rules::LEARNING_RATES)
+                    menu(ui, "learning rate", 84.0, &mut exp.learning_rate, &rules::LEARNING_RATES, rules::rate_name)
                 });
             }
-            if act {
+            if !exp.hides("activation") {
                 captioned(ui, "Activation", |ui| {
-                    egui::ComboBox::from_id_salt("activation")
-                        .width(84.0)
-                        .selected_text(activation_name(self.exp.activation))
-                        .show_ui(ui, |ui| {
-                            for a in Activation::ALL {
-                                ui.selectable_value(&mut self.exp.activation, a, activation_name(a));
-                            }
-                        })
+                    menu(ui, "activation", 84.0, &mut exp.activation, &Activation::ALL, activation_name)
                 });
             }
-            if reg {
+            if !exp.hides("regularization") {
+                let options = [None, Some(Regularization::L1), Some(Regularization::L2)];
                 captioned(ui, "Regularization", |ui| {
-                    egui::ComboBox::from_id_salt("regularization")
-                        .width(84.0)
-                        .selected_text(reg_name(self.exp.regularization))
-                        .show_ui(ui, |ui| {
-                            for r in [None, Some(Regularization::L1), Some(Regularization::L2)] {
-                                ui.selectable_value(&mut self.exp.regularization, r, reg_name(r));
-                            }
-                        })
+                    menu(ui, "regularization", 84.0, &mut exp.regularization, &options, reg_name)
                 });
             }
-            if reg_rate {
+            if !exp.hides("regularizationRate") {
                 captioned(ui, "Regularization rate", |ui| {
-                    preset_menu(ui, "regularization rate", &mut self.exp.regularization_rate, &rules::REG_RATES)
+                    let rate = &mut exp.regularization_rate;
+                    menu(ui, "regularization rate", 84.0, rate, &rules::REG_RATES, rules::rate_name)
                 });
             }
-            if problem {
+            if !exp.hides("problem") {
+                let options = [Problem::Classification, Problem::Regression];
                 captioned(ui, "Problem type", |ui| {
-                    egui::ComboBox::from_id_salt("problem")
-                        .width(110.0)
-                        .selected_text(problem_name(self.exp.problem))
-                        .show_ui(ui, |ui| {
-                            for p in [Problem::Classification, Problem::Regression] {
-                                ui.selectable_value(&mut self.exp.problem, p, problem_name(p));
-                            }
-                        })
+                    menu(ui, "problem", 110.0, &mut exp.problem, &options, problem_name)
                 });
             }
             ui.separator();
             captioned(ui, "Speed", |ui| {
                 let before = self.speed;
-                egui::ComboBox::from_id_salt("speed")
-                    .width(116.0)
-                    .selected_text(rules::speed_name(self.speed))
-                    .show_ui(ui, |ui| {
-                        for s in rules::SPEEDS {
-                            ui.selectable_value(&mut self.speed, s, rules::speed_name(s));
-                        }
-                    });
+                menu(ui, "speed", 116.0, &mut self.speed, &rules::SPEEDS, rules::speed_name);
                 if self.speed != before {
                     out.commands.push(Command::SetSpeed(self.speed));
                 }

@@ -57,7 +57,7 @@ pub fn set_param(hit: Hit, value: f64) -> Option<Command> {
 
 /// The feature rows of the network's inputs (column 0 shows all seven features).
 pub fn input_rows(snap: &Snapshot) -> Vec<usize> {
-    Feature::ALL.iter().enumerate().filter(|(_, f)| snap.experiment.features.contains(**f)).map(|(i, _)| i).collect()
+    snap.experiment.features.rows().collect()
 }
 
 /// A name for what `hit` is, for the hover card.

@@ -7,7 +7,6 @@ use crate::nn::TrainPath;
 use crate::session::Session;
 use crate::sim::Snapshot;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
-use std::sync::Arc;
 
 struct Harness {
     ctx: egui::Context,
@@ -23,21 +22,8 @@ struct Harness {
 impl Harness {
     fn new(link: &str) -> Self {
         let exp = Experiment::from_link(link).expect("link").experiment;
-        let mut session = Session::new(exp.clone(), TrainPath::Auto).expect("session");
-        let snap = Snapshot {
-            generation: 0,
-            data_generation: 0,
-            experiment: exp.clone(),
-            network: session.network.clone(),
-            data: Arc::new(session.data.clone()),
-            epoch: 0,
-            losses: session.losses(),
-            playing: false,
-            speed: 1.0,
-            epochs_per_second: 0.0,
-            edits: 0,
-            hand_edited: false,
-        };
+        let session = Session::new(exp.clone(), TrainPath::Auto).expect("session");
+        let snap = Snapshot::of(&session);
         let ctx = egui::Context::default();
         ctx.enable_accesskit();
         let mut h = Harness { ctx, ui: Ui::new(exp), snap, time: 0.0, widgets: Vec::new(), clipboard: None };
@@ -114,8 +100,7 @@ impl Harness {
     /// release frame merged with the press frame's.
     fn click_at(&mut self, pos: Pos2) -> UiOutput {
         self.frame(vec![Event::PointerMoved(pos)]);
-        let press =
-            |pressed| Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE };
+        let press = |pressed| button(pos, pressed);
         let mut out = self.frame(vec![press(true)]);
         let release = self.frame(vec![press(false)]);
         out.commands.extend(release.commands);
@@ -134,6 +119,22 @@ impl Harness {
         self.frame(vec![ev(false)]);
         out
     }
+}
+
+/// `lines` notches of a mouse wheel (positive: away from the user).
+fn wheel(lines: f32) -> Event {
+    Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: Vec2::new(0.0, lines),
+        phase: egui::TouchPhase::Move,
+        modifiers: Modifiers::NONE,
+        source: egui::MouseWheelSource::Wheel,
+    }
+}
+
+/// The primary button going down or up at `pos`.
+fn button(pos: Pos2, pressed: bool) -> Event {
+    Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE }
 }
 
 fn shape_sent(out: &UiOutput) -> Option<Vec<usize>> {
@@ -207,13 +208,6 @@ fn layer_and_neuron_buttons_and_wheel() {
     // The wheel over the first layer's count: one notch, one neuron.
     let over = Pos2::new(p1.center().x + 4.0, p1.bottom() + 12.0);
     h.frame(vec![Event::PointerMoved(over)]);
-    let wheel = |dy: f32| Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Line,
-        delta: Vec2::new(0.0, dy),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Wheel,
-        modifiers: Modifiers::NONE,
-    };
     assert_eq!(shape_sent(&h.frame(vec![wheel(1.0)])), Some(vec![6, 1]));
     assert_eq!(shape_sent(&h.frame(vec![wheel(-2.0)])), Some(vec![4, 1]));
 }
@@ -312,14 +306,7 @@ fn a_crowd_of_layers_shows_the_count_under_the_pointer() {
     h.frame(Vec::new());
     assert_eq!(h.all("8").len(), 1, "the hovered layer's count: {:?}", h.labels());
     // The wheel there changes that layer (the fourth hidden layer: column 4).
-    let wheel = Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Line,
-        delta: Vec2::new(0.0, 2.0),
-        phase: egui::TouchPhase::Move,
-        modifiers: Modifiers::NONE,
-        source: egui::MouseWheelSource::Wheel,
-    };
-    let out = h.frame(vec![wheel]);
+    let out = h.frame(vec![wheel(2.0)]);
     let mut want = vec![8; 16];
     want[3] = 10;
     assert_eq!(shape_sent(&out), Some(want));
@@ -409,14 +396,8 @@ mod manipulation {
         let l = layout(&mut h);
         let p = on_link(&l, &[0, 1], 2, 1, 2, 0.5);
         let w0 = h.snap.network.layers()[1].weights[3 + 2]; // node 1 of a 3-input layer, input 2
-        let press = |pos, pressed| Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        };
         h.frame(vec![Event::PointerMoved(p)]);
-        h.frame(vec![press(p, true)]);
+        h.frame(vec![button(p, true)]);
         // 50 points up in small steps: +0.5 in all.
         let mut last = None;
         for i in 1..=10 {
@@ -429,7 +410,7 @@ mod manipulation {
         let v = last.expect("the drag sends the weight");
         // egui holds back the first few points of travel until it knows it is a drag.
         assert!((v - (w0 + 0.5)).abs() < 0.1, "{v} vs {}", w0 + 0.5);
-        let out = h.frame(vec![press(p - Vec2::new(0.0, 50.0), false)]);
+        let out = h.frame(vec![button(p - Vec2::new(0.0, 50.0), false)]);
         assert!(sent(&out).is_empty() && h.ui.drag.is_none(), "released");
     }
 
@@ -477,31 +458,18 @@ mod manipulation {
         let empty = Pos2::new(l.network.x + 3.0, l.network.y + 3.0);
         let centre = Pos2::new(l.network.x + l.network.w / 2.0, l.network.y + l.network.h / 2.0);
         h.frame(vec![Event::PointerMoved(centre)]);
-        let wheel = Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Line,
-            delta: Vec2::new(0.0, 3.0),
-            phase: egui::TouchPhase::Move,
-            modifiers: Modifiers::NONE,
-            source: egui::MouseWheelSource::Wheel,
-        };
-        h.frame(vec![wheel]);
+        h.frame(vec![wheel(3.0)]);
         assert!((h.ui.view.zoom - 1.15f32.powi(3)).abs() < 1e-3, "{:?}", h.ui.view);
         assert!(h.labels().contains(&"Fit diagram"));
         // Drag from the empty corner: the view follows the pointer.
         let pan0 = h.ui.view.pan;
-        let press = |pos, pressed| Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        };
         h.frame(vec![Event::PointerMoved(empty)]);
-        h.frame(vec![press(empty, true)]);
+        h.frame(vec![button(empty, true)]);
         for i in 1..=5 {
             let out = h.frame(vec![Event::PointerMoved(empty + Vec2::new(8.0 * i as f32, 4.0 * i as f32))]);
             assert!(sent(&out).is_empty(), "panning edits nothing");
         }
-        h.frame(vec![press(empty + Vec2::new(40.0, 20.0), false)]);
+        h.frame(vec![button(empty + Vec2::new(40.0, 20.0), false)]);
         let moved = [h.ui.view.pan[0] - pan0[0], h.ui.view.pan[1] - pan0[1]];
         assert!(moved[0] > 20.0 && moved[1] > 10.0, "{moved:?}");
         // The view is what the frame draws and hit-tests: the layout the UI uses follows it.
