@@ -20,9 +20,9 @@ use crate::render::field::ForwardPath;
 use crate::render::frame::{Resolution, Scene, offscreen_target};
 use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
+use crate::session::Session;
 use crate::settings::{self, Settings};
 use crate::sim::{Command, Sim};
-use crate::state::Experiment;
 use crate::ui::{Ui, UiOutput, rules};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,7 +57,6 @@ pub enum AppError {
 /// How the window is started.
 #[derive(Clone, Debug)]
 pub struct WindowOptions {
-    pub experiment: Experiment,
     /// Play for this many displayed frames, then exit (scripts and tests).
     pub frames: Option<u64>,
     /// Save what the window shows to exactly this path before exiting.
@@ -136,10 +135,11 @@ enum Wake {
 }
 
 /// Opens the window and runs until it is closed (or `frames` have been shown).
-pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
+pub fn run(session: Session, opts: WindowOptions) -> Result<RunStats, AppError> {
     let event_loop = EventLoop::<Wake>::with_user_event().build()?;
     let proxy: EventLoopProxy<Wake> = event_loop.create_proxy();
-    let sim = Sim::start_with_notify(opts.experiment.clone(), move || {
+    let experiment = session.experiment.clone();
+    let sim = Sim::start_with_notify(session, move || {
         let _ = proxy.send_event(Wake::Snapshot);
     })?;
     if opts.frames.is_some() {
@@ -152,7 +152,7 @@ pub fn run(opts: WindowOptions) -> Result<RunStats, AppError> {
     // Ctrl +/- are ours: a factor on the fitted scale, remembered (egui's own would not be).
     egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
     let mut app = App {
-        ui: Ui::new(opts.experiment.clone()),
+        ui: Ui::new(experiment),
         opts,
         sim,
         egui: egui_ctx,

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod data;
+pub mod fsio;
 pub mod gpu;
 pub mod jsnum;
 pub mod nn;

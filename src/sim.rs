@@ -7,8 +7,9 @@
 //! one tick's worth, so a slow network simply trains at its own rate.
 
 use crate::nn::{NnError, TrainPath};
-use crate::session::{Losses, Session};
+use crate::session::{DataOrigin, ERASE_RADIUS, Losses, Session};
 use crate::state::Experiment;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -88,9 +89,47 @@ pub enum Command {
         node: usize,
         value: f64,
     },
+    /// Opens a link: everything regenerates from its settings and seed, as in the browser.
+    OpenLink(Box<Experiment>),
+    /// Opens an experiment file (read on the trainer thread: a big one takes a while).
+    OpenFile(PathBuf),
+    /// Your own points from a CSV file replace the data; new weights, paused.
+    ImportCsv(PathBuf),
+    /// Back to the generator's points for the current settings.
+    GeneratedData,
+    /// Saves the run as an experiment file; `replace`: the user agreed to replace a file there.
+    Save {
+        path: PathBuf,
+        replace: bool,
+    },
+    /// Writes the data points (with their labels) to a CSV file.
+    ExportCsv {
+        path: PathBuf,
+        replace: bool,
+    },
+    /// A point painted by hand (training data), in data coordinates.
+    Paint {
+        x: f64,
+        y: f64,
+        label: f64,
+    },
+    /// Erases the points near (x, y).
+    Erase {
+        x: f64,
+        y: f64,
+    },
+    /// Removes every point (to paint a data set from nothing).
+    ClearPoints,
     /// A frame was displayed: while playing, adds `speed` epochs of budget.
     FrameTick,
     Shutdown,
+}
+
+/// What the trainer has to tell the user about a command: a file saved, a file it could not read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
 }
 
 /// The trainer's published state. Immutable: a new one replaces it.
@@ -112,6 +151,8 @@ pub struct Snapshot {
     /// Weights or biases were edited by hand since the network was built: the link alone no
     /// longer reproduces this state.
     pub hand_edited: bool,
+    /// Where the points came from (your own points are not part of a link either).
+    pub origin: DataOrigin,
 }
 
 impl Snapshot {
@@ -132,16 +173,17 @@ impl Snapshot {
             playing: false,
             epochs_per_second: 0.0,
             edits: 0,
-            hand_edited: false,
+            hand_edited: session.hand_edited,
+            origin: session.origin.clone(),
         }
     }
 }
 
 /// Losses travel on their own channel so the chart misses none, even when the UI skips
-/// snapshots. `Restart` clears the chart (a reset).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// snapshots. `Restart` replaces the chart (a reset: one point; an opened file: its history).
+#[derive(Clone, Debug, PartialEq)]
 pub enum HistoryEvent {
-    Restart(Losses),
+    Restart(Vec<Losses>),
     Epoch(Losses),
     /// The current epoch's losses after a hand edit: replaces the chart's last point.
     Amend(Losses),
@@ -154,6 +196,7 @@ pub struct Sim {
     commands: Sender<Command>,
     latest: Arc<Mutex<Arc<Snapshot>>>,
     history: Receiver<HistoryEvent>,
+    notices: Receiver<Notice>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -172,11 +215,11 @@ struct Worker {
     data: Arc<crate::data::DataSplit>,
     latest: Arc<Mutex<Arc<Snapshot>>>,
     history: Sender<HistoryEvent>,
+    notices: Sender<Notice>,
     rate_window: (Instant, usize),
     epochs_per_second: f64,
     edits: u64,
-    hand_edited: bool,
-    /// When the last hand edit arrived whose effect on the losses is not computed yet.
+    /// When the last hand edit (of a weight or of the points) arrived whose effect on the losses is not computed yet.
     stale_losses: Option<Instant>,
     /// Wakes the window (an idle event loop sleeps until something happens).
     notify: Option<Box<dyn Fn() + Send>>,
@@ -190,7 +233,6 @@ impl Worker {
             playing: self.playing,
             epochs_per_second: self.epochs_per_second,
             edits: self.edits,
-            hand_edited: self.hand_edited,
             ..Snapshot::paused(&self.session, self.data.clone())
         };
         if let Ok(mut slot) = self.latest.lock() {
@@ -202,28 +244,85 @@ impl Worker {
     }
 
     fn restart_history(&mut self) {
-        if let Some(l) = self.session.history.last() {
-            let _ = self.history.send(HistoryEvent::Restart(*l));
-        }
+        let _ = self.history.send(HistoryEvent::Restart(self.session.history.clone()));
     }
 
-    fn new_data(&mut self, seed: String) -> Result<(), NnError> {
+    fn notice(&self, error: bool, text: String) {
+        let _ = self.notices.send(Notice { error, text });
+    }
+
+    /// New points for `seed`: your own points split again when `keep_own`, the generator's
+    /// otherwise.
+    fn new_data(&mut self, seed: String, keep_own: bool) -> Result<(), NnError> {
         let mut exp = self.session.experiment.clone();
         exp.seed = seed;
-        self.session = Session::new(exp, TrainPath::Auto)?;
-        self.hand_edited = false;
+        let session = if keep_own { self.session.regenerate(exp)? } else { Session::new(exp, TrainPath::Auto)? };
+        self.replace(session);
+        Ok(())
+    }
+
+    /// A new session takes over, paused, with its chart.
+    fn replace(&mut self, session: Session) {
+        self.session = session;
         self.data = Arc::new(self.session.data.clone());
         self.playing = false;
+        self.stale_losses = None;
         self.restart_history();
-        Ok(())
     }
 
     fn reset(&mut self) -> Result<(), NnError> {
         self.session.reset()?;
-        self.hand_edited = false;
         self.playing = false;
         self.restart_history();
         Ok(())
+    }
+
+    /// The points changed by hand: new snapshot data, losses once the strokes settle.
+    fn points_changed(&mut self) {
+        self.data = Arc::new(self.session.data.clone());
+        self.stale_losses = Some(Instant::now());
+    }
+
+    fn open_file(&mut self, path: PathBuf) {
+        match Session::open(&path) {
+            Ok(s) => {
+                let at = s.epoch;
+                self.replace(s);
+                self.notice(false, format!("Opened {} at epoch {at}", path.display()));
+            }
+            Err(e) => self.notice(true, e.to_string()),
+        }
+    }
+
+    fn import_csv(&mut self, path: PathBuf) {
+        let exp = self.session.experiment.clone();
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let session = crate::data::csv::load(&path, exp.problem)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|csv| Session::with_csv(exp, csv, &name, TrainPath::Auto).map_err(|e| e.to_string()));
+        match session {
+            Ok(s) => {
+                let note = s.origin.describe().unwrap_or_default();
+                self.replace(s);
+                self.notice(false, format!("Imported {note}"));
+            }
+            Err(e) => self.notice(true, e),
+        }
+    }
+
+    fn save(&mut self, path: PathBuf, replace: bool, csv: bool) {
+        let result = if csv {
+            let points: Vec<_> = self.session.data.train.iter().chain(&self.session.data.test).copied().collect();
+            let text = crate::data::csv::to_csv(&points);
+            let write = if replace { crate::fsio::write_atomic } else { crate::fsio::write_new };
+            write(&path, text.as_bytes()).map_err(|e| format!("could not write {}: {e}", path.display()))
+        } else {
+            self.session.save(&path, replace).map_err(|e| e.to_string())
+        };
+        match result {
+            Ok(()) => self.notice(false, format!("Saved {}", path.display())),
+            Err(e) => self.notice(true, e),
+        }
     }
 
     /// Applies one command; returns false on shutdown.
@@ -249,7 +348,7 @@ impl Worker {
             Command::Reset => self.reset(),
             Command::Regenerate => {
                 let seed = seed_from(&mut self.session.rng);
-                self.new_data(seed)
+                self.new_data(seed, true)
             }
             Command::SetExperiment(exp) => {
                 self.edits += 1;
@@ -260,10 +359,16 @@ impl Worker {
                     Change::None | Change::Params => Ok(()),
                     Change::Reset => self.reset(),
                     Change::Data => {
+                        // Your own points survive a new train ratio; a new dataset, noise
+                        // level or problem asks for the generator's points.
+                        let e = &self.session.experiment;
+                        let keep_own = e.active_dataset() == old.active_dataset()
+                            && e.problem == old.problem
+                            && e.noise == old.noise;
                         let seed = seed_from(&mut self.session.rng);
-                        self.new_data(seed)
+                        self.new_data(seed, keep_own)
                     }
-                    Change::Reseed => self.new_data(seed),
+                    Change::Reseed => self.new_data(seed, true),
                 };
                 if r.is_err() {
                     // The UI validates shapes; should one still fail, keep the old settings.
@@ -285,6 +390,45 @@ impl Worker {
                 self.edited(r.is_ok());
                 r
             }
+            Command::OpenLink(exp) => Session::new(*exp, TrainPath::Auto).map(|s| self.replace(s)),
+            Command::OpenFile(path) => {
+                self.open_file(path);
+                Ok(())
+            }
+            Command::ImportCsv(path) => {
+                self.import_csv(path);
+                Ok(())
+            }
+            Command::GeneratedData => {
+                let exp = self.session.experiment.clone();
+                Session::new(exp, TrainPath::Auto).map(|s| self.replace(s))
+            }
+            Command::Save { path, replace } => {
+                self.save(path, replace, false);
+                Ok(())
+            }
+            Command::ExportCsv { path, replace } => {
+                self.save(path, replace, true);
+                Ok(())
+            }
+            Command::Paint { x, y, label } => {
+                let r = self.session.paint(x, y, label);
+                if r.is_ok() {
+                    self.points_changed();
+                }
+                r
+            }
+            Command::Erase { x, y } => {
+                if self.session.erase(x, y, ERASE_RADIUS) > 0 {
+                    self.points_changed();
+                }
+                Ok(())
+            }
+            Command::ClearPoints => {
+                self.session.clear_points();
+                self.points_changed();
+                Ok(())
+            }
             Command::FrameTick => {
                 if self.playing {
                     self.budget = (self.budget + self.speed).min(self.speed.max(1.0));
@@ -294,14 +438,13 @@ impl Worker {
             Command::Shutdown => return false,
         };
         if let Err(e) = result {
-            eprintln!("warning: {e}");
+            self.notice(true, e.to_string());
         }
         true
     }
 
     fn edited(&mut self, ok: bool) {
         if ok {
-            self.hand_edited = true;
             self.stale_losses = Some(Instant::now());
         }
     }
@@ -381,23 +524,24 @@ impl Worker {
 }
 
 impl Sim {
-    pub fn start(experiment: Experiment) -> Result<Sim, NnError> {
-        Self::start_inner(experiment, None)
+    /// Starts the trainer thread on `session`, paused.
+    pub fn start(session: Session) -> Result<Sim, NnError> {
+        Self::start_inner(session, None)
     }
 
     /// Like [`Sim::start`], calling `notify` (from the trainer thread) after every publish.
-    pub fn start_with_notify(experiment: Experiment, notify: impl Fn() + Send + 'static) -> Result<Sim, NnError> {
-        Self::start_inner(experiment, Some(Box::new(notify)))
+    pub fn start_with_notify(session: Session, notify: impl Fn() + Send + 'static) -> Result<Sim, NnError> {
+        Self::start_inner(session, Some(Box::new(notify)))
     }
 
-    fn start_inner(experiment: Experiment, notify: Option<Box<dyn Fn() + Send>>) -> Result<Sim, NnError> {
-        let session = Session::new(experiment, TrainPath::Auto)?;
+    fn start_inner(session: Session, notify: Option<Box<dyn Fn() + Send>>) -> Result<Sim, NnError> {
         let (tx, rx) = channel();
         let (htx, hrx) = channel();
+        let (ntx, nrx) = channel();
         let data = Arc::new(session.data.clone());
         let placeholder = Snapshot::paused(&session, data.clone());
         let latest = Arc::new(Mutex::new(Arc::new(placeholder)));
-        let _ = htx.send(HistoryEvent::Restart(session.history[0]));
+        let _ = htx.send(HistoryEvent::Restart(session.history.clone()));
         let worker = Worker {
             session,
             playing: false,
@@ -407,10 +551,10 @@ impl Sim {
             data,
             latest: latest.clone(),
             history: htx,
+            notices: ntx,
             rate_window: (Instant::now(), 0),
             epochs_per_second: 0.0,
             edits: 0,
-            hand_edited: false,
             stale_losses: None,
             notify,
         };
@@ -418,7 +562,7 @@ impl Sim {
             .name("trainer".into())
             .spawn(move || worker.run(rx))
             .map_err(|e| NnError::Parts(format!("could not start the trainer thread: {e}")))?;
-        Ok(Sim { commands: tx, latest, history: hrx, thread: Some(thread) })
+        Ok(Sim { commands: tx, latest, history: hrx, notices: nrx, thread: Some(thread) })
     }
 
     pub fn send(&self, cmd: Command) {
@@ -436,6 +580,11 @@ impl Sim {
     /// Loss events since the last call.
     pub fn drain_history(&self) -> Vec<HistoryEvent> {
         self.history.try_iter().collect()
+    }
+
+    /// What the trainer had to say since the last call (files saved, files it could not open).
+    pub fn drain_notices(&self) -> Vec<Notice> {
+        self.notices.try_iter().collect()
     }
 
     /// Waits (up to `timeout`) until a snapshot newer than `generation` is published.
@@ -496,7 +645,7 @@ mod tests {
 
     #[test]
     fn data_changes_draw_the_new_seed_from_the_stream() {
-        let sim = Sim::start(exp()).unwrap();
+        let sim = Sim::start(Session::new(exp(), TrainPath::Auto).unwrap()).unwrap();
         let before = sim.latest();
         let mut e = before.experiment.clone();
         e.noise = 20.0;
@@ -512,7 +661,7 @@ mod tests {
 
     #[test]
     fn hand_edits_reach_the_network_and_then_the_losses() {
-        let sim = Sim::start(exp()).unwrap();
+        let sim = Sim::start(Session::new(exp(), TrainPath::Auto).unwrap()).unwrap();
         let before = sim.latest();
         assert!(!before.hand_edited);
         sim.send(Command::SetWeight { layer: 0, node: 1, input: 0, value: 3.5 });
@@ -558,7 +707,7 @@ mod tests {
 
     #[test]
     fn ticks_pace_training_and_step_pauses() {
-        let sim = Sim::start(exp()).unwrap();
+        let sim = Sim::start(Session::new(exp(), TrainPath::Auto).unwrap()).unwrap();
         sim.send(Command::Play);
         let mut g = 0;
         for _ in 0..5 {

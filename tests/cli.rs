@@ -113,6 +113,88 @@ fn link_prints_the_canonical_link_and_keeps_unknown_keys() {
     assert!(stderr(&out).contains("future"), "unknown key warned about: {}", stderr(&out));
 }
 
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hidden-layers-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn json_losses(out: &Output) -> Vec<(u64, String, String)> {
+    stdout(out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("epoch").is_some())
+        .map(|v| (v["epoch"].as_u64().unwrap(), v["train_loss"].to_string(), v["test_loss"].to_string()))
+        .collect()
+}
+
+/// `train --save`, then `train FILE`: the continued run prints the unbroken run's losses, to
+/// the last digit, for a run saved mid-batch (300 points, batch 7).
+#[test]
+fn a_saved_run_continues_where_it_stopped() {
+    let dir = temp_dir("continue");
+    let file = dir.join("run.json");
+    let f = file.to_str().expect("UTF-8 temp path");
+    let link = "dataset=spiral&noise=5&batchSize=7&percTrainData=60&networkShape=5,4&seed=cont&regularization=L1&regularizationRate=0.001";
+    let unbroken = bin(&["train", link, "--epochs", "9", "--json"]);
+    assert!(unbroken.status.success(), "{}", stderr(&unbroken));
+    let first = bin(&["train", link, "--epochs", "4", "--json", "--save", f]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let rest = bin(&["train", f, "--epochs", "5", "--json"]);
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    let whole = json_losses(&unbroken);
+    let mut joined = json_losses(&first);
+    joined.extend(json_losses(&rest).into_iter().skip(1));
+    assert_eq!(joined, whole);
+    // The file's link: its settings, and what the link alone leaves out.
+    let out = bin(&["link", f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("seed=cont"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("starts again from epoch 0"), "{}", stderr(&out));
+    // A damaged file is refused, named, and left as it was.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, &text[..text.len() - 10]).unwrap();
+    let out = bin(&["train", f, "--epochs", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("damaged or cut short") && stderr(&out).contains("run.json"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text[..text.len() - 10]);
+    let out = bin(&["train", dir.join("missing.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("there is no file"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--data FILE`: your own points, shuffled by the seed and split by the ratio; bad rows named.
+#[test]
+fn train_on_your_own_points() {
+    let dir = temp_dir("csv");
+    let csv = dir.join("points.csv");
+    let mut text = String::from("x,y,label\n");
+    for i in 0..200 {
+        let (x, y) = ((i % 20) as f64 - 9.5, (i / 20) as f64 * 2.0 - 9.0);
+        text.push_str(&format!("{x},{y},{}\n", if x * y > 0.0 { 1 } else { 0 }));
+    }
+    std::fs::write(&csv, &text).unwrap();
+    let c = csv.to_str().unwrap();
+    let out = bin(&["train", "seed=mine&percTrainData=70", "--data", c, "--epochs", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let o = stdout(&out);
+    assert!(o.contains("140 train / 60 test points"), "{o}");
+    assert!(o.contains("points.csv: 200 points, scaled by 0.631578947368421 to fit [-6, 6]"), "{o}");
+    // The same seed gives the same split: the same losses twice.
+    let epochs = |o: &str| o.lines().filter(|l| l.starts_with("epoch")).map(String::from).collect::<Vec<_>>();
+    let again = bin(&["train", "seed=mine&percTrainData=70", "--data", c, "--epochs", "3"]);
+    assert_eq!(epochs(&stdout(&again)), epochs(&o));
+    assert_eq!(epochs(&o).len(), 4);
+
+    std::fs::write(&csv, "x,y,label\n1,2,1\n3,4,2\n").unwrap();
+    let out = bin(&["train", "--data", c]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("points.csv: line 3: label `2` is not a class"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// An X display for window tests: the session's own (DISPLAY set), or a private Xvfb that lives
 /// as long as this value. `None` (after a loud SKIPPED line) when there is neither, unless
 /// REQUIRE_GPU=1, where that is a failure.

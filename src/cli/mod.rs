@@ -17,13 +17,17 @@ use thiserror::Error;
     version,
     about = "A native, GPU-accelerated neural-network playground",
     long_about = "A native, GPU-accelerated neural-network playground.\n\n\
-                  SOURCE is a playground link (https://playground.tensorflow.org/#...) or its bare \
-                  hash (activation=tanh&...). Without SOURCE the playground's defaults are used.",
+                  SOURCE is an experiment file saved by hidden-layers (Ctrl+S in the window, or \
+                  `train --save`), a playground link (https://playground.tensorflow.org/#...) or its \
+                  bare hash (activation=tanh&...). Without SOURCE the playground's defaults are used.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// A playground link or hash to open.
+    /// An experiment file, a playground link or a hash to open.
     pub source: Option<String>,
+    /// Your own points: a CSV file of x,y,label rows (header optional), split by the seed.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<std::path::PathBuf>,
     /// Play for N displayed frames, then exit and print one JSON line of frame statistics.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub frames: Option<u64>,
@@ -48,9 +52,9 @@ pub enum Command {
     Train(TrainArgs),
     /// Train headless, then render the window's picture (controls, field, points, network) to a PNG.
     Render(RenderArgs),
-    /// Print the canonical playground link of a state.
+    /// Print the canonical playground link of a state (and, on stderr, what it leaves out).
     Link {
-        /// A playground link or hash.
+        /// An experiment file, a playground link or a hash.
         source: Option<String>,
     },
     /// Measure performance.
@@ -62,8 +66,14 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {
-    /// A playground link or hash.
+    /// An experiment file (training continues where it was saved), a playground link or a hash.
     pub source: Option<String>,
+    /// Your own points: a CSV file of x,y,label rows (header optional), split by the seed.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<std::path::PathBuf>,
+    /// Save the run as an experiment file afterwards (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
     /// Epochs to train.
     #[arg(long, default_value_t = 100)]
     pub epochs: usize,
@@ -77,8 +87,11 @@ pub struct TrainArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// A playground link or hash.
+    /// An experiment file, a playground link or a hash.
     pub source: Option<String>,
+    /// Your own points: a CSV file of x,y,label rows (header optional), split by the seed.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<std::path::PathBuf>,
     /// Epochs to train before rendering.
     #[arg(long, default_value_t = 0)]
     pub epochs: usize,
@@ -208,6 +221,8 @@ pub enum CliError {
     Network(#[from] crate::nn::NnError),
     #[error("could not write output: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    File(#[from] crate::session::file::FileError),
     #[error("could not write {path}: {source}")]
     Write { path: std::path::PathBuf, source: std::io::Error },
     #[error(transparent)]
@@ -224,7 +239,12 @@ impl CliError {
         match self {
             CliError::Source(_) | CliError::Network(_) => 2,
             CliError::App(crate::app::AppError::Network(_)) => 2,
-            CliError::Io(_) | CliError::Write { .. } | CliError::Gpu(_) | CliError::Png(_) | CliError::App(_) => 1,
+            CliError::Io(_)
+            | CliError::File(_)
+            | CliError::Write { .. }
+            | CliError::Gpu(_)
+            | CliError::Png(_)
+            | CliError::App(_) => 1,
         }
     }
 }
@@ -245,8 +265,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Link { source }) => {
-            let exp = Source::resolve(source.as_deref())?;
-            println!("{}", exp.to_link());
+            let session = Source::open(source.as_deref(), None, crate::nn::TrainPath::Auto)?;
+            println!("{}", session.experiment.to_link());
+            for note in crate::session::link_leaves_out(session.hand_edited, session.epoch, &session.origin) {
+                eprintln!("note: {note}");
+            }
             Ok(())
         }
         Some(Command::Render(args)) => render::run(&args),
@@ -258,15 +281,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             bench::field(size, budget, seconds, &shapes, !no_cpu)
         }
         None => {
-            let experiment = Source::resolve(cli.source.as_deref())?;
+            let session = Source::open(cli.source.as_deref(), cli.data.as_deref(), crate::nn::TrainPath::Auto)?;
             let opts = crate::app::WindowOptions {
-                experiment,
                 frames: cli.frames,
                 screenshot: cli.screenshot,
                 size: cli.size,
                 exit_after: cli.exit_after.map(std::time::Duration::from_secs_f64),
             };
-            let stats = crate::app::run(opts)?;
+            let stats = crate::app::run(session, opts)?;
             if cli.frames.is_some() || cli.exit_after.is_some() {
                 println!("{}", stats.to_json());
             }

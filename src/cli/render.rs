@@ -14,8 +14,7 @@ use crate::sim::{HistoryEvent, Snapshot};
 use crate::ui::{Ui, UiOutput, rules};
 
 pub fn run(args: &RenderArgs) -> Result<(), CliError> {
-    let exp = Source::resolve(args.source.as_deref())?;
-    let mut session = Session::new(exp, TrainPath::Auto)?;
+    let mut session = Source::open(args.source.as_deref(), args.data.as_deref(), TrainPath::Auto)?;
     for _ in 0..args.epochs {
         session.step();
     }
@@ -100,10 +99,7 @@ pub fn render_window(
     let zoom = rules::fit_zoom(w as f32, h as f32);
     egui_ctx.set_zoom_factor(zoom);
     let mut ui = Ui::new(session.experiment.clone());
-    let mut history = session.history.iter().copied();
-    if let Some(first) = history.next() {
-        ui.absorb(std::iter::once(HistoryEvent::Restart(first)).chain(history.map(HistoryEvent::Epoch)).collect());
-    }
+    ui.absorb(vec![HistoryEvent::Restart(session.history.clone())]);
     let mut screen = Screen::new(ctx, wgpu::TextureFormat::Rgba8Unorm);
     // A few passes: egui sizes panels and wrapped text from the previous pass.
     let mut textures = egui::TexturesDelta::default();

@@ -2,7 +2,7 @@
 
 use super::{CliError, Source, TrainArgs};
 use crate::jsnum;
-use crate::session::{Losses, Session};
+use crate::session::Losses;
 use std::io::Write;
 use std::time::Instant;
 
@@ -25,12 +25,12 @@ fn text_line(l: &Losses) -> String {
 }
 
 pub fn run(args: &TrainArgs) -> Result<(), CliError> {
-    let exp = Source::resolve(args.source.as_deref())?;
-    let link = exp.to_link();
-    let mut session = Session::new(exp, args.path.into())?;
+    let mut session = Source::open(args.source.as_deref(), args.data.as_deref(), args.path.into())?;
+    session.set_path(args.path.into());
+    let link = session.experiment.to_link();
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    let first = session.history[0];
+    let first = session.last_losses();
     if args.json {
         writeln!(out, "{}", json_line(&first))?;
     } else {
@@ -43,6 +43,9 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
             session.network.param_count(),
             session.path()
         )?;
+        if let Some(d) = session.origin.describe() {
+            writeln!(out, "data: {d}")?;
+        }
         writeln!(out, "{}", text_line(&first))?;
     }
     let start = Instant::now();
@@ -79,5 +82,9 @@ pub fn run(args: &TrainArgs) -> Result<(), CliError> {
         )?;
     }
     out.flush()?;
+    if let Some(path) = &args.save {
+        session.save(path, true)?;
+        eprintln!("saved {} at epoch {}", path.display(), session.epoch);
+    }
     Ok(())
 }

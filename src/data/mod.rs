@@ -4,6 +4,7 @@
 //! "Data generators"), so that one seed gives the browser's points. `Point` keeps the coordinates
 //! without label noise, as the original stores them.
 
+pub mod csv;
 mod datasets;
 mod features;
 

@@ -1,7 +1,6 @@
-//! PNG files. Written to a temporary file beside the target and renamed over it, so a crash or a
-//! full disk never leaves half an image where the user asked for one.
+//! PNG files, written through [`crate::fsio`] so a crash or a full disk never leaves half an
+//! image where the user asked for one.
 
-use std::io::Write;
 use std::path::Path;
 
 pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
@@ -17,24 +16,7 @@ pub fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::
     Ok(out)
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file"))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use crate::fsio::write_atomic;
 
 /// Reads a PNG as RGBA8: (width, height, pixels).
 pub fn read_png(path: &Path) -> Result<(u32, u32, Vec<u8>), String> {

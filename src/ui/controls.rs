@@ -286,14 +286,7 @@ fn line_key(ui: &mut egui::Ui, colour: Color32, name: &str) {
 
 /// What the link does not reproduce of this state (nothing, for an untouched run at epoch 0).
 pub fn link_leaves_out(snap: &Snapshot) -> Vec<&'static str> {
-    let mut notes = Vec::new();
-    if snap.hand_edited {
-        notes.push("Edited weights: the link gives the initial ones.");
-    }
-    if snap.epoch > 0 {
-        notes.push("The link starts again from epoch 0.");
-    }
-    notes
+    crate::session::link_leaves_out(snap.hand_edited, snap.epoch, &snap.origin)
 }
 
 fn fmt_rate(v: f64) -> String {

@@ -123,10 +123,7 @@ impl Ui {
     pub fn absorb(&mut self, events: Vec<HistoryEvent>) {
         for e in events {
             match e {
-                HistoryEvent::Restart(l) => {
-                    self.chart.clear();
-                    self.chart.push(l);
-                }
+                HistoryEvent::Restart(history) => self.chart = history,
                 HistoryEvent::Epoch(l) => self.chart.push(l),
                 HistoryEvent::Amend(l) => match self.chart.last_mut() {
                     Some(last) if last.epoch == l.epoch => *last = l,
