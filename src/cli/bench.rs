@@ -216,3 +216,39 @@ pub fn field(
     }
     Ok(())
 }
+
+/// `bench csv`: writes a CSV of `rows` points to a temporary file, then times reading and
+/// parsing it, and building a session on it (shuffle, split, feature rows, first losses).
+pub fn csv(rows: usize) -> Result<(), super::CliError> {
+    use crate::data::csv;
+    let text = csv::synthetic(rows);
+    let path = std::env::temp_dir().join(format!("hidden-layers-bench-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).map_err(|source| super::CliError::Write { path: path.clone(), source })?;
+    drop(text);
+    let mb = std::fs::metadata(&path).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+    println!("bench csv: {rows} rows, {mb:.1} MB ({})", path.display());
+    let result = (|| {
+        let mut best = f64::INFINITY;
+        let mut loaded = None;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let d = csv::load(&path, crate::state::Problem::Classification)
+                .map_err(|source| super::SourceError::Data { path: path.display().to_string(), source })?;
+            best = best.min(t.elapsed().as_secs_f64());
+            loaded = Some(d);
+        }
+        let Some(d) = loaded else { return Ok(()) };
+        println!("read + parse        {best:>8.3} s  ({:.1} M rows/s, {:.0} MB/s; best of 3)", rows as f64 / best / 1e6, mb / best);
+        let t = Instant::now();
+        let s = Session::with_csv(Experiment::with_seed("bench"), d, "bench.csv", TrainPath::Auto)?;
+        println!(
+            "session on it       {:>8.3} s  (shuffle, split {} / {}, feature rows, first train and test losses)",
+            t.elapsed().as_secs_f64(),
+            s.train.len(),
+            s.test.len()
+        );
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&path);
+    result
+}

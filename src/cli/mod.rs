@@ -182,6 +182,12 @@ pub enum BenchWhat {
         #[arg(long)]
         no_cpu: bool,
     },
+    /// Seconds to load a big CSV of your own points (written to a temporary file first).
+    Csv {
+        /// Rows in the file.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -280,6 +286,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bench { what: BenchWhat::Field { size, budget, seconds, shapes, no_cpu } }) => {
             bench::field(size, budget, seconds, &shapes, !no_cpu)
         }
+        Some(Command::Bench { what: BenchWhat::Csv { rows } }) => bench::csv(rows),
         None => {
             let session = Source::open(cli.source.as_deref(), cli.data.as_deref(), crate::nn::TrainPath::Auto)?;
             let opts = crate::app::WindowOptions {

@@ -160,6 +160,30 @@ pub fn to_csv(points: &[Point]) -> String {
     out
 }
 
+/// A CSV of `rows` points on a grid over the square with a checkerboard's labels (0/1), for
+/// the big-file test and `bench csv`: point `i` is `synthetic_point(i, rows)`.
+pub fn synthetic(rows: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows * 22 + 16);
+    out.push_str("x,y,label\n");
+    for i in 0..rows {
+        let p = synthetic_point(i, rows);
+        let _ = writeln!(out, "{:.4},{:.4},{}", p.x, p.y, if p.label > 0.0 { 1 } else { 0 });
+    }
+    out
+}
+
+/// Point `i` of [`synthetic`], as it reads back (labels -1/1).
+pub fn synthetic_point(i: usize, rows: usize) -> Point {
+    let side = (rows as f64).sqrt().ceil().max(1.0) as usize;
+    let step = 2.0 * DOMAIN / side as f64;
+    let round = |v: f64| (v * 1e4).round() / 1e4;
+    let x = round(-DOMAIN + (i % side) as f64 * step);
+    let y = round(-DOMAIN + (i / side) as f64 * step);
+    let label = if (x.floor() as i64 + y.floor() as i64) % 2 == 0 { 1.0 } else { -1.0 };
+    Point { x, y, label }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +230,27 @@ mod tests {
         assert_eq!(err("x,y,label\n\n", Classification), "no data rows: expected lines of x,y,label");
         // A first line with numbers in it is data, not a header.
         assert_eq!(err("1,2,abc\n", Classification), "line 1: label `abc` is not a number");
+    }
+
+    #[test]
+    fn a_million_rows_load() {
+        let rows = 1_000_000;
+        let text = synthetic(rows);
+        let path = std::env::temp_dir().join(format!("hl-million-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let d = load(&path, Classification).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(d.points.len(), rows);
+        assert!(d.header);
+        assert_eq!(d.scale, 1.0);
+        for i in [0, 1, 999, 1000, 123_456, 500_000, rows - 1] {
+            let want = synthetic_point(i, rows);
+            let got = d.points[i];
+            assert!((got.x - want.x).abs() < 1e-9 && (got.y - want.y).abs() < 1e-9, "row {i}: {got:?} vs {want:?}");
+            assert_eq!(got.label, want.label, "row {i}");
+        }
+        let blue = d.points.iter().filter(|p| p.label > 0.0).count();
+        assert!((400_000..600_000).contains(&blue), "both classes: {blue} blue");
     }
 
     #[test]
