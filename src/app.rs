@@ -22,7 +22,7 @@ use crate::render::image;
 use crate::render::screen::{EguiFrame, Screen};
 use crate::session::Session;
 use crate::settings::{self, Settings};
-use crate::sim::{Command, Sim};
+use crate::sim::{Command, Notice, Sim};
 use crate::ui::{Ui, UiOutput, rules};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,6 +126,40 @@ fn load_settings() -> Settings {
         eprintln!("warning: {e}; using the default settings");
         Settings::default()
     })
+}
+
+/// Draws `scene` and the UI offscreen and writes a PNG named with the time into the working
+/// folder, never replacing a file; returns its path.
+fn capture(
+    gfx: &mut Gfx,
+    (w, h): (u32, u32),
+    area: crate::render::layout::Rect,
+    scene: &Scene,
+    ui_frame: &EguiFrame,
+) -> Result<PathBuf, AppError> {
+    let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut enc = gfx.ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("ctrl+p") });
+    let texture = offscreen_target(&gfx.ctx, (w, h), gfx.config.format, "ctrl+p")?;
+    let v = texture.create_view(&wgpu::TextureViewDescriptor::default());
+    gfx.screen.encode(&gfx.ctx, &mut enc, &v, (w, h), area, scene, ui_frame)?;
+    let pending = readback::copy_texture(&gfx.ctx, &mut enc, &texture)?;
+    gfx.ctx.queue.submit([enc.finish()]);
+    let mut rgba = pending.finish(&gfx.ctx)?;
+    for px in rgba.chunks_exact_mut(4) {
+        px[3] = 255;
+    }
+    let png = image::encode_png(w, h, &rgba)?;
+    // A name taken between the check and the write (another program, a second Ctrl+P in the
+    // same second) moves on to the next free name instead of replacing it.
+    for _ in 0..16 {
+        let path = crate::fsio::timestamped(&dir, "hidden-layers", "png", std::time::SystemTime::now());
+        match crate::fsio::write_new(&path, &png) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(AppError::Screenshot { path, source }),
+        }
+    }
+    Err(AppError::Screenshot { path: dir, source: std::io::Error::other("no free file name") })
 }
 
 /// Wakes the event loop from the trainer thread.
@@ -307,6 +341,7 @@ impl App {
         }
         let snap = self.sim.latest();
         self.ui.absorb(self.sim.drain_history());
+        self.ui.notify(self.sim.drain_notices());
         // At rest: paused, and the weights the same as last frame (a playing trainer slower
         // than the frames is not at rest: refining between its epochs would only flicker).
         let at_rest = !snap.playing && self.last_generation == Some(snap.generation);
@@ -387,6 +422,17 @@ impl App {
         gfx.ctx.queue.submit(user_bufs.into_iter().chain([enc.finish()]));
         gfx.window.pre_present_notify();
         gfx.ctx.queue.present(frame);
+        if out.screenshot {
+            // Ctrl+P: the same frame again, offscreen, with the field at full resolution even
+            // while training paces it, in its own submission (the frame's buffers are final).
+            let scene = Scene { resolution: Resolution::Full, generation: None, ..scene };
+            let note = match capture(gfx, (w, h), area, &scene, &ui_frame) {
+                Ok(path) => Notice { error: false, text: format!("Saved screenshot {}", path.display()) },
+                Err(e) => Notice { error: true, text: e.to_string() },
+            };
+            self.ui.notify(vec![note]);
+            gfx.window.request_redraw();
+        }
         gfx.screen.free_textures(&free);
         if let Some((path, pending)) = shot {
             let (sw, sh) = pending.size();

@@ -249,6 +249,10 @@ impl Worker {
 
     fn notice(&self, error: bool, text: String) {
         let _ = self.notices.send(Notice { error, text });
+        // A save changes nothing else: the window must still wake to show it.
+        if let Some(n) = &self.notify {
+            n();
+        }
     }
 
     /// New points for `seed`: your own points split again when `keep_own`, the generator's
@@ -703,6 +707,96 @@ mod tests {
             assert!(Instant::now() < deadline, "the trainer never got there");
             std::thread::sleep(Duration::from_millis(1));
         }
+    }
+
+    /// The first notice within 10 s.
+    fn notice(sim: &Sim) -> Notice {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(n) = sim.drain_notices().into_iter().next() {
+                return n;
+            }
+            assert!(Instant::now() < deadline, "no notice");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn files_points_and_links_through_the_trainer() {
+        let dir = std::env::temp_dir().join(format!("hl-sim-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let sim = Sim::start(Session::new(exp(), TrainPath::Auto).unwrap()).unwrap();
+        sim.send(Command::Step);
+        sim.send(Command::Step);
+        let trained = wait_until(&sim, |s| s.epoch == 2);
+
+        // Save, then refuse to replace without being told.
+        let file = dir.join("run.json");
+        sim.send(Command::Save { path: file.clone(), replace: false });
+        assert_eq!(notice(&sim), Notice { error: false, text: format!("Saved {}", file.display()) });
+        sim.send(Command::Save { path: file.clone(), replace: false });
+        assert!(notice(&sim).error, "the file exists");
+
+        // Paint: a training point, losses amended once the stroke settles.
+        sim.send(Command::Paint { x: 1.0, y: 2.0, label: -1.0 });
+        let s = wait_until(&sim, |s| s.origin.painted);
+        assert_eq!(s.data.train.len(), trained.data.train.len() + 1);
+        assert_eq!(s.data.train.last(), Some(&crate::data::Point { x: 1.0, y: 2.0, label: -1.0 }));
+        sim.send(Command::Erase { x: 1.0, y: 2.0 });
+        wait_until(&sim, |s| s.data.train.len() < trained.data.train.len() + 1);
+
+        // A bad file changes nothing and says why.
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{\"format\":\"hidden-layers experiment\",\"version\":99}").unwrap();
+        let before = sim.latest();
+        sim.send(Command::OpenFile(bad));
+        let n = notice(&sim);
+        assert!(n.error && n.text.contains("newer"), "{n:?}");
+        assert_eq!(sim.latest().network, before.network);
+
+        // The saved file opens at its epoch, with its chart.
+        sim.drain_history();
+        sim.send(Command::OpenFile(file.clone()));
+        let s = wait_until(&sim, |s| s.epoch == 2 && !s.origin.painted);
+        assert_eq!(s.network, trained.network);
+        assert!(notice(&sim).text.starts_with("Opened"));
+        let restart = sim.drain_history().into_iter().find_map(|h| match h {
+            HistoryEvent::Restart(v) => Some(v),
+            _ => None,
+        });
+        assert_eq!(restart.map(|v| v.len()), Some(3), "epochs 0, 1 and 2");
+
+        // CSV: imported, named, paused; a bad one is refused by line.
+        let csv = dir.join("mine.csv");
+        std::fs::write(&csv, "x,y,label\n1,1,1\n-1,-1,0\n2,2,1\n-2,-2,0\n").unwrap();
+        sim.send(Command::ImportCsv(csv.clone()));
+        let s = wait_until(&sim, |s| s.origin.imported.is_some());
+        assert_eq!(s.data.train.len() + s.data.test.len(), 4);
+        assert!(notice(&sim).text.contains("mine.csv: 4 points"));
+        std::fs::write(&csv, "1,1,1\n1,1\n").unwrap();
+        sim.send(Command::ImportCsv(csv));
+        let n = notice(&sim);
+        assert!(n.error && n.text.contains("line 2"), "{n:?}");
+        // A new ratio keeps your own points; a new dataset brings the generator's back.
+        let mut e = s.experiment.clone();
+        e.perc_train_data = 80.0;
+        sim.send(Command::SetExperiment(Box::new(e.clone())));
+        let s = wait_until(&sim, |s| s.experiment.perc_train_data == 80.0 && s.edits == 1);
+        assert!(s.origin.imported.is_some());
+        assert_eq!(s.data.train.len() + s.data.test.len(), 4);
+        e.dataset = crate::data::Dataset::Xor;
+        e.seed = s.experiment.seed.clone();
+        sim.send(Command::SetExperiment(Box::new(e)));
+        let s = wait_until(&sim, |s| s.edits == 2);
+        assert!(s.origin.is_generated());
+
+        // A link opens as in the browser: its own seed, its points.
+        let link = Experiment::from_link("seed=linked&networkShape=3").unwrap().experiment;
+        sim.send(Command::OpenLink(Box::new(link.clone())));
+        let s = wait_until(&sim, |s| s.experiment.seed == "linked");
+        assert_eq!(*s.data, Session::new(link, TrainPath::Auto).unwrap().data);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

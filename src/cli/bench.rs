@@ -238,7 +238,11 @@ pub fn csv(rows: usize) -> Result<(), super::CliError> {
             loaded = Some(d);
         }
         let Some(d) = loaded else { return Ok(()) };
-        println!("read + parse        {best:>8.3} s  ({:.1} M rows/s, {:.0} MB/s; best of 3)", rows as f64 / best / 1e6, mb / best);
+        println!(
+            "read + parse        {best:>8.3} s  ({:.1} M rows/s, {:.0} MB/s; best of 3)",
+            rows as f64 / best / 1e6,
+            mb / best
+        );
         let t = Instant::now();
         let s = Session::with_csv(Experiment::with_seed("bench"), d, "bench.csv", TrainPath::Auto)?;
         println!(

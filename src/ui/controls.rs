@@ -107,7 +107,7 @@ impl Ui {
         ui.add_space(2.0);
     }
 
-    pub(super) fn data_panel(&mut self, ui: &mut egui::Ui, out: &mut UiOutput) {
+    pub(super) fn data_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot, out: &mut UiOutput) {
         ui.add_space(6.0);
         ui.heading("DATA");
         if !self.exp.hides("dataset") {
@@ -134,6 +134,9 @@ impl Ui {
         }
         ui.add_space(8.0);
         self.seed_field(ui);
+        ui.add_space(8.0);
+        ui.separator();
+        self.files_section(ui, snap, out);
     }
 
     fn dataset_picker(&mut self, ui: &mut egui::Ui) {

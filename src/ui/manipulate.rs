@@ -107,16 +107,22 @@ impl Ui {
                 self.view = self.view.zoomed_at(1.15f32.powf(notches), (p.x * ppp, p.y * ppp), origin);
             }
         }
-        let origin_hit = ui.input(|i| i.pointer.press_origin()).and_then(under);
-        let panning = bg.dragged_by(egui::PointerButton::Secondary)
-            || bg.dragged_by(egui::PointerButton::Middle)
-            || (bg.dragged_by(egui::PointerButton::Primary) && origin_hit.is_none() && self.drag.is_none());
+        let press = ui.input(|i| i.pointer.press_origin());
+        let origin_hit = press.and_then(under);
+        // A press on the output heatmap paints (paint.rs); the rest of the area pans.
+        let on_field = |p: Pos2| layout.field.contains(p.x * ppp, p.y * ppp);
+        let from_field = press.is_some_and(on_field);
+        let panning = !from_field
+            && self.stroke.is_none()
+            && (bg.dragged_by(egui::PointerButton::Secondary)
+                || bg.dragged_by(egui::PointerButton::Middle)
+                || (bg.dragged_by(egui::PointerButton::Primary) && origin_hit.is_none() && self.drag.is_none()));
         if panning {
             let d = bg.drag_delta() * ppp;
             self.view.pan[0] += d.x;
             self.view.pan[1] += d.y;
         }
-        if bg.double_clicked() && bg.interact_pointer_pos().and_then(under).is_none() {
+        if bg.double_clicked() && bg.interact_pointer_pos().is_some_and(|p| under(p).is_none() && !on_field(p)) {
             self.view = Default::default();
         }
     }
@@ -142,6 +148,7 @@ impl Ui {
             layout.hit(x, y, &rows, TOLERANCE * ppp)
         };
         let hover = bg.hover_pos().and_then(under);
+        self.paint(ui, &bg, layout, commands);
         self.pan_and_zoom(ui, &bg, layout, &under);
         // Nodes of the diagram are only seen; features toggle by their labels (network.rs).
         let editable = |h: &Hit| !matches!(h, Hit::Node { .. });

@@ -10,8 +10,10 @@
 //! uses.
 
 mod controls;
+pub mod files;
 pub mod manipulate;
 mod network;
+pub mod paint;
 pub mod rules;
 #[cfg(test)]
 mod tests;
@@ -44,6 +46,8 @@ pub struct UiOutput {
     pub zoom: Option<rules::Zoom>,
     /// The hovered (or edited) item of the diagram, for the renderer to show.
     pub focus: crate::render::frame::Focus,
+    /// Ctrl+P: save this frame as a PNG named with the time.
+    pub screenshot: bool,
 }
 
 pub struct Ui {
@@ -75,6 +79,14 @@ pub struct Ui {
     edit: Option<manipulate::EditBox>,
     /// A link or bias being dragged: what, its value at the start, the travel so far.
     drag: Option<(crate::render::hit::Hit, f64, f64)>,
+    /// Points being painted on the field.
+    stroke: Option<paint::Stroke>,
+    /// The open file box (Ctrl+O, Ctrl+S).
+    pub file: Option<files::FileBox>,
+    /// The last file opened or saved: what the file box suggests next.
+    last_path: Option<std::path::PathBuf>,
+    /// What the trainer (or a paste) had to say, and when.
+    notices: Vec<(crate::sim::Notice, std::time::Instant)>,
 }
 
 impl Ui {
@@ -97,6 +109,10 @@ impl Ui {
             layer_typing: None,
             edit: None,
             drag: None,
+            stroke: None,
+            file: None,
+            last_path: None,
+            notices: Vec::new(),
         }
     }
 
@@ -141,10 +157,14 @@ impl Ui {
         }
         let mut out = UiOutput::default();
         self.shortcuts(ctx, &mut out);
+        self.dropped(ctx, &mut out);
 
         if !self.presenting {
             egui::Panel::top("controls").show(root, |ui| self.top_bar(ui, snap, &mut out));
-            egui::Panel::left("data").resizable(false).exact_size(236.0).show(root, |ui| self.data_panel(ui, &mut out));
+            egui::Panel::left("data")
+                .resizable(false)
+                .exact_size(236.0)
+                .show(root, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.data_panel(ui, snap, &mut out)));
             egui::Panel::right("output")
                 .resizable(false)
                 .exact_size(256.0)
@@ -169,6 +189,8 @@ impl Ui {
             });
             self.show_help &= open;
         }
+        self.file_box(ctx, &mut out);
+        self.notices_toast(ctx);
 
         self.typing = ctx.egui_wants_keyboard_input();
         if self.exp != self.sent {
@@ -205,11 +227,12 @@ impl Ui {
     fn shortcuts(&mut self, ctx: &egui::Context, out: &mut UiOutput) {
         // Shortcuts never fire while a text field has focus. egui drops the focus on Esc before
         // this runs, so the field's Esc (cancel) is told apart by last frame's focus.
-        if ctx.egui_wants_keyboard_input() || self.typing {
+        if ctx.egui_wants_keyboard_input() || self.typing || self.file.is_some() {
             return;
         }
-        let pressed: Vec<Shortcut> = ctx.input(|i| {
-            i.events
+        let (pressed, pasted): (Vec<Shortcut>, Vec<String>) = ctx.input(|i| {
+            let keys = i
+                .events
                 .iter()
                 .filter_map(|e| match e {
                     egui::Event::Key { key, pressed: true, repeat: false, modifiers, .. } => {
@@ -218,8 +241,21 @@ impl Ui {
                     egui::Event::Text(t) if t == "?" => Some(Shortcut::Help),
                     _ => None,
                 })
-                .collect()
+                .collect();
+            let pasted = i
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Paste(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            (keys, pasted)
         });
+        // Ctrl+V outside a text field: a link or a file's path opens.
+        for text in pasted {
+            self.open_pasted(&text, out);
+        }
         for s in pressed {
             match s {
                 Shortcut::PlayPause => out.commands.push(Command::TogglePlay),
@@ -233,6 +269,9 @@ impl Ui {
                 Shortcut::Help => self.show_help = !self.show_help,
                 Shortcut::Present => self.presenting = !self.presenting,
                 Shortcut::Zoom(z) => out.zoom = Some(z),
+                Shortcut::Open => self.open_file_box(files::FileAction::Open),
+                Shortcut::Save => self.open_file_box(files::FileAction::Save),
+                Shortcut::Screenshot => out.screenshot = true,
             }
         }
     }

@@ -103,6 +103,12 @@ pub enum Shortcut {
     /// Hide the controls, leaving the picture (and again: show them).
     Present,
     Zoom(Zoom),
+    /// Ctrl+O: the file box, to open an experiment, a CSV or a link.
+    Open,
+    /// Ctrl+S: the file box, to save the experiment.
+    Save,
+    /// Ctrl+P: a PNG of the window, named with the time.
+    Screenshot,
 }
 
 /// A change of the interface scale (Ctrl +, Ctrl -, Ctrl 0).
@@ -126,7 +132,7 @@ impl Zoom {
     }
 }
 
-pub const HELP: [(&str, &str); 9] = [
+pub const HELP: [(&str, &str); 13] = [
     ("Space", "play / pause"),
     ("→ or S", "one epoch"),
     ("R", "reset the weights"),
@@ -134,6 +140,10 @@ pub const HELP: [(&str, &str); 9] = [
     ("Esc", "leave fullscreen"),
     ("H", "hide the controls (again: show them)"),
     ("Ctrl +/-, 0", "bigger, smaller, fitted interface (remembered)"),
+    ("Ctrl+S, Ctrl+O", "save the experiment, open a file or link"),
+    ("Ctrl+V, drop", "open a pasted link, a dropped experiment or CSV"),
+    ("Ctrl+P", "screenshot (a PNG named with the time)"),
+    ("mouse on output", "paint points: left blue, right orange, Shift erases"),
     ("?", "this help"),
     ("wheel", "over a layer's neuron count: add or remove neurons"),
 ];
@@ -147,6 +157,9 @@ pub fn shortcut(key: egui::Key, m: egui::Modifiers) -> Option<Shortcut> {
             Key::Plus | Key::Equals => Some(Shortcut::Zoom(Zoom::In)),
             Key::Minus => Some(Shortcut::Zoom(Zoom::Out)),
             Key::Num0 => Some(Shortcut::Zoom(Zoom::Fit)),
+            Key::O => Some(Shortcut::Open),
+            Key::S => Some(Shortcut::Save),
+            Key::P => Some(Shortcut::Screenshot),
             _ => None,
         };
     }

@@ -498,3 +498,228 @@ mod manipulation {
 
     use super::manipulate::EditBox as EditBoxRef;
 }
+
+/// Links in the window, files, painting (issue 6).
+mod sharing {
+    use super::*;
+    use crate::render::layout::Layout;
+    use crate::ui::files::FileAction;
+
+    fn ctrl(h: &mut Harness, key: Key) -> UiOutput {
+        let ev =
+            |pressed| Event::Key { key, physical_key: None, pressed, repeat: false, modifiers: Modifiers::COMMAND };
+        let out = h.frame(vec![ev(true)]);
+        h.frame(vec![ev(false)]);
+        out
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("hl-ui-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        d
+    }
+
+    #[derive(Debug)]
+    struct Dropped(std::path::PathBuf);
+
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+
+    fn drop_file(h: &mut Harness, path: &std::path::Path) -> UiOutput {
+        h.time += 1.0 / 60.0;
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(Pos2::ZERO, Vec2::new(1280.0, 800.0))),
+            time: Some(h.time),
+            dropped_files: vec![std::sync::Arc::new(Dropped(path.to_path_buf()))],
+            ..Default::default()
+        };
+        let mut out = UiOutput::default();
+        let ctx = h.ctx.clone();
+        let (ui, snap) = (&mut h.ui, &h.snap);
+        let _ = h.ctx.run_ui(raw, |root| out = ui.show(&ctx, root, snap));
+        out
+    }
+
+    #[test]
+    fn a_pasted_link_opens_and_junk_is_refused() {
+        let mut h = Harness::new("seed=ui");
+        let link = "https://playground.tensorflow.org/#activation=relu&networkShape=5,5&seed=0.12345&dataset=xor";
+        let out = h.frame(vec![Event::Paste(link.into())]);
+        let opened = out.commands.iter().find_map(|c| match c {
+            Command::OpenLink(e) => Some(e.clone()),
+            _ => None,
+        });
+        let e = opened.expect("the link opens");
+        assert_eq!(*e, Experiment::from_link(link).unwrap().experiment);
+        assert_eq!(e.network_shape, vec![5, 5]);
+
+        let out = h.frame(vec![Event::Paste("hello there".into())]);
+        assert!(out.commands.is_empty());
+        assert!(h.ui.notices.iter().any(|(n, _)| n.error && n.text.contains("hello there")), "{:?}", h.ui.notices);
+        let out = h.frame(vec![Event::Paste("networkShape=4,x".into())]);
+        assert!(out.commands.is_empty(), "a bad link changes nothing");
+
+        // Pasted into a text field, a link is text, not a command.
+        let seed = h.find("ui");
+        h.click_at(seed.center());
+        let out = h.frame(vec![Event::Paste(link.into())]);
+        assert!(!out.commands.iter().any(|c| matches!(c, Command::OpenLink(_))));
+    }
+
+    #[test]
+    fn dropped_and_pasted_files_open_by_kind() {
+        let dir = temp("drop");
+        let json = dir.join("run.json");
+        let csv = dir.join("points.CSV");
+        std::fs::write(&json, "{}").unwrap();
+        std::fs::write(&csv, "1,2,1\n").unwrap();
+        let mut h = Harness::new("seed=ui");
+        assert_eq!(drop_file(&mut h, &json).commands, vec![Command::OpenFile(json.clone())]);
+        assert_eq!(drop_file(&mut h, &csv).commands, vec![Command::ImportCsv(csv.clone())]);
+        let out = h.frame(vec![Event::Paste(json.display().to_string())]);
+        assert_eq!(out.commands, vec![Command::OpenFile(json.clone())]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Types `text` into the focused file box (replacing what it suggests) and presses Enter.
+    fn type_and_enter(h: &mut Harness, text: &str) -> UiOutput {
+        if let Some(fb) = &mut h.ui.file {
+            fb.text.clear();
+        }
+        h.frame(vec![Event::Text(text.into())]);
+        h.key(Key::Enter)
+    }
+
+    #[test]
+    fn ctrl_s_saves_and_asks_before_replacing() {
+        let dir = temp("save");
+        let mut h = Harness::new("seed=ui");
+        ctrl(&mut h, Key::S);
+        assert_eq!(h.ui.file.as_ref().map(|f| f.action), Some(FileAction::Save));
+        assert!(h.ctx.egui_wants_keyboard_input(), "the path field has the keyboard");
+        // Keys type into the box, not into the playground.
+        assert!(h.key(Key::Space).commands.is_empty());
+        let fresh = dir.join("new");
+        let out = type_and_enter(&mut h, &fresh.display().to_string());
+        assert_eq!(out.commands, vec![Command::Save { path: dir.join("new.json"), replace: false }], "extension added");
+        assert!(h.ui.file.is_none(), "the box closes");
+
+        let existing = dir.join("old.json");
+        std::fs::write(&existing, "keep me").unwrap();
+        ctrl(&mut h, Key::S);
+        let out = type_and_enter(&mut h, &existing.display().to_string());
+        assert!(out.commands.is_empty(), "nothing is written before the user answers");
+        assert!(h.labels().iter().any(|l| l.ends_with("old.json exists. Replace it?")), "{:?}", h.labels());
+        let out = h.click("Cancel");
+        assert!(out.commands.is_empty() && h.ui.file.is_none());
+        assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+        ctrl(&mut h, Key::S);
+        type_and_enter(&mut h, &existing.display().to_string());
+        let out = h.click("Replace");
+        assert_eq!(out.commands, vec![Command::Save { path: existing.clone(), replace: true }]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ctrl_o_opens_files_and_links_and_names_missing_ones() {
+        let dir = temp("open");
+        let mut h = Harness::new("seed=ui");
+        ctrl(&mut h, Key::O);
+        assert_eq!(h.ui.file.as_ref().map(|f| f.action), Some(FileAction::Open));
+        let missing = dir.join("nothing.json");
+        let out = type_and_enter(&mut h, &missing.display().to_string());
+        assert!(out.commands.is_empty());
+        let error = h.ui.file.as_ref().and_then(|f| f.error.clone()).unwrap_or_default();
+        assert!(error.contains("There is no file") && error.contains("nothing.json"), "{error}");
+        let out = type_and_enter(&mut h, "seed=abc&networkShape=2");
+        assert!(matches!(&out.commands[..], [Command::OpenLink(e)] if e.seed == "abc"), "{:?}", out.commands);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ctrl_p_asks_for_a_screenshot() {
+        let mut h = Harness::new("seed=ui");
+        assert!(ctrl(&mut h, Key::P).screenshot);
+        assert!(!h.frame(Vec::new()).screenshot);
+    }
+
+    fn field(h: &mut Harness) -> egui::Rect {
+        let viz = h.frame(Vec::new()).viz.expect("the diagram's area");
+        let l: Layout = viz_layout(viz, 1.0, &h.snap.network.hidden_shape());
+        egui::Rect::from_min_size(Pos2::new(l.field.x, l.field.y), Vec2::new(l.field.w, l.field.h))
+    }
+
+    fn press(pos: Pos2, button: PointerButton, pressed: bool, modifiers: Modifiers) -> Event {
+        Event::PointerButton { pos, button, pressed, modifiers }
+    }
+
+    fn painted(out: &UiOutput) -> Vec<Command> {
+        out.commands.iter().filter(|c| matches!(c, Command::Paint { .. } | Command::Erase { .. })).cloned().collect()
+    }
+
+    #[test]
+    fn painting_on_the_field() {
+        let mut h = Harness::new("seed=ui");
+        let f = field(&mut h);
+        // The field's centre is the origin; its top-left corner is (-6, 6).
+        let centre = f.center();
+        h.frame(vec![Event::PointerMoved(centre)]);
+        let out = h.frame(vec![press(centre, PointerButton::Primary, true, Modifiers::NONE)]);
+        match painted(&out)[..] {
+            [Command::Paint { x, y, label }] => {
+                assert!(x.abs() < 0.05 && y.abs() < 0.05, "({x}, {y})");
+                assert_eq!(label, 1.0, "left: blue");
+            }
+            ref other => panic!("one blue point: {other:?}"),
+        }
+        // A drag 3 units to the right leaves evenly spaced points.
+        let mut all = Vec::new();
+        for i in 1..=10 {
+            let p = centre + Vec2::new(f.width() / 4.0 * i as f32 / 10.0, 0.0);
+            all.extend(painted(&h.frame(vec![Event::PointerMoved(p)])));
+        }
+        let end = centre + Vec2::new(f.width() / 4.0, 0.0);
+        h.frame(vec![press(end, PointerButton::Primary, false, Modifiers::NONE)]);
+        assert_eq!(all.len(), 10, "3 units / 0.3 apart: {all:?}");
+        assert!(all.iter().all(|c| matches!(c, Command::Paint { label, y, .. } if *label == 1.0 && y.abs() < 0.05)));
+        assert!(h.ui.view.is_fitted(), "painting does not pan the diagram");
+
+        let corner = f.min + Vec2::new(1.0, 1.0);
+        h.frame(vec![Event::PointerMoved(corner)]);
+        let out = h.frame(vec![press(corner, PointerButton::Secondary, true, Modifiers::NONE)]);
+        h.frame(vec![press(corner, PointerButton::Secondary, false, Modifiers::NONE)]);
+        assert!(
+            matches!(painted(&out)[..], [Command::Paint { x, y, label }] if label == -1.0 && x < -5.9 && y > 5.9),
+            "right: orange at the top-left corner: {:?}",
+            out.commands
+        );
+        let out = h.frame(vec![press(centre, PointerButton::Primary, true, Modifiers::SHIFT)]);
+        h.frame(vec![press(centre, PointerButton::Primary, false, Modifiers::SHIFT)]);
+        assert!(matches!(painted(&out)[..], [Command::Erase { .. }]), "shift erases: {:?}", out.commands);
+        // Outside the field nothing is painted.
+        let outside = Pos2::new(f.min.x - 30.0, f.center().y);
+        let out = h.frame(vec![press(outside, PointerButton::Primary, true, Modifiers::NONE)]);
+        assert!(painted(&out).is_empty());
+    }
+
+    #[test]
+    fn own_data_is_named_and_the_link_says_so() {
+        let mut h = Harness::new("seed=ui");
+        h.snap.origin = crate::session::DataOrigin {
+            imported: Some(crate::session::ImportInfo { name: "mine.csv".into(), rows: 40, scale: 0.5 }),
+            painted: false,
+        };
+        h.frame(Vec::new());
+        let labels = h.labels();
+        assert!(labels.contains(&"mine.csv: 40 points, scaled by 0.5 to fit [-6, 6]"), "{labels:?}");
+        assert!(labels.contains(&"Imported points: the link gives the generated dataset."), "{labels:?}");
+        assert_eq!(h.click("Use generated data").commands, vec![Command::GeneratedData]);
+    }
+}

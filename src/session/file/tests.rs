@@ -169,3 +169,28 @@ fn bad_files_are_rejected_and_left_untouched() {
     assert!(matches!(Session::open(&dir.join("missing.json")), Err(FileError::Read { .. })));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn painting_from_nothing_trains_and_saves() {
+    let mut s = Session::new(Experiment::with_seed("paint"), TrainPath::Auto).unwrap();
+    s.clear_points();
+    s.step(); // no points: nothing to learn, nothing breaks
+    assert!(s.refresh_losses().train.is_nan(), "no points, no loss");
+    for i in 0..20 {
+        let x = i as f64 * 0.5 - 5.0;
+        s.paint(x, 1.0, 1.0).unwrap();
+        s.paint(x, -1.0, -1.0).unwrap();
+    }
+    assert_eq!(s.train.len(), 40);
+    assert!(s.test.is_empty(), "painted points train");
+    assert_eq!(s.erase(-5.0, 1.0, 0.3), 1);
+    let before = s.refresh_losses().train;
+    for _ in 0..200 {
+        s.step();
+    }
+    assert!(s.last_losses().train < 0.5 * before, "it learns the painted points: {:?}", s.last_losses());
+    let b = Session::from_json(&s.to_json(), "painted").unwrap();
+    assert_eq!(b.data, s.data);
+    assert_eq!(b.custom.as_ref().map(|c| c.len()), Some(39));
+    assert!(s.paint(f64::NAN, 0.0, 1.0).is_err());
+}
