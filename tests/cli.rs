@@ -181,7 +181,7 @@ fn train_on_your_own_points() {
     assert!(out.status.success(), "{}", stderr(&out));
     let o = stdout(&out);
     assert!(o.contains("140 train / 60 test points"), "{o}");
-    assert!(o.contains("points.csv: 200 points, scaled by 0.631578947368421 to fit [-6, 6]"), "{o}");
+    assert!(o.contains("points.csv: 200 points, scaled by 0.632 to fit [-6, 6]"), "{o}");
     // The same seed gives the same split: the same losses twice.
     let epochs = |o: &str| o.lines().filter(|l| l.starts_with("epoch")).map(String::from).collect::<Vec<_>>();
     let again = bin(&["train", "seed=mine&percTrainData=70", "--data", c, "--epochs", "3"]);
@@ -326,10 +326,34 @@ fn an_idle_window_draws_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The window opens a saved experiment where it stopped (and your own points with it).
+#[test]
+fn window_opens_a_saved_experiment() {
+    let Some(display) = display() else { return };
+    let dir = temp_dir("window-file");
+    let csv = dir.join("pts.csv");
+    std::fs::write(&csv, "x,y,label\n1,1,1\n2,2,1\n-1,-1,0\n-2,-2,0\n1,-1,0\n-1,1,1\n").unwrap();
+    let file = dir.join("saved.json");
+    let f = file.to_str().expect("UTF-8 temp path");
+    let out =
+        bin(&["train", "seed=win&networkShape=3", "--data", csv.to_str().unwrap(), "--epochs", "25", "--save", f]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run_window(&display, &dir, &[f, "--frames", "20", "--size", "640x400"]);
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let last = stdout(&out).lines().last().unwrap_or_default().to_string();
+    let stats: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("not JSON: {last}: {e}"));
+    let epochs = stats["epochs"].as_u64().expect("epochs");
+    assert!(epochs > 25, "training went on from epoch 25: {last}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A bad SOURCE is refused before any window opens (no display needed).
 #[test]
 fn window_refuses_a_bad_source() {
     let out = bin(&["batchSize=0"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("batchSize=0"), "{}", stderr(&out));
+    let out = bin(&["--data", "/nonexistent/points.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/nonexistent/points.csv"), "{}", stderr(&out));
 }

@@ -39,7 +39,7 @@ impl DataOrigin {
                 "{}: {} points, scaled by {} to fit [-6, 6]{painted}",
                 i.name,
                 i.rows,
-                crate::jsnum::to_string(i.scale)
+                if i.scale >= 0.01 { format!("{:.3}", i.scale) } else { format!("{:.2e}", i.scale) }
             )),
             Some(i) => Some(format!("{}: {} points{painted}", i.name, i.rows)),
             None if self.painted => Some("Painted points".into()),

@@ -110,8 +110,8 @@ impl Ui {
     pub(super) fn data_panel(&mut self, ui: &mut egui::Ui, snap: &Snapshot, out: &mut UiOutput) {
         ui.add_space(6.0);
         ui.heading("DATA");
-        if !self.exp.hides("dataset") {
-            self.dataset_picker(ui);
+        if !self.exp.hides("dataset") && self.dataset_picker(ui, snap.origin.is_generated()) {
+            out.commands.push(Command::GeneratedData);
         }
         ui.add_space(10.0);
         ui.spacing_mut().slider_width = ui.available_width() - 4.0;
@@ -139,7 +139,11 @@ impl Ui {
         self.files_section(ui, snap, out);
     }
 
-    fn dataset_picker(&mut self, ui: &mut egui::Ui) {
+    /// `generated`: the points are the picked dataset's (not your own), so it is marked.
+    /// Returns true when the current dataset was clicked while your own points are in use:
+    /// back to its generated points.
+    fn dataset_picker(&mut self, ui: &mut egui::Ui, generated: bool) -> bool {
+        let mut back = false;
         ui.label("Which dataset do you want to use?");
         let list: &[Dataset] = match self.exp.problem {
             Problem::Classification => &Dataset::CLASSIFICATION,
@@ -151,7 +155,7 @@ impl Ui {
                     ui.end_row();
                 }
                 let Some((_, tex)) = self.thumbs.iter().find(|(t, _)| *t == d) else { continue };
-                let selected = self.exp.active_dataset() == d;
+                let selected = generated && self.exp.active_dataset() == d;
                 let img = egui::Image::new((tex.id(), Vec2::splat(56.0))).sense(Sense::click());
                 let resp = ui.add(img).on_hover_text(dataset_name(d));
                 let stroke = if selected {
@@ -163,6 +167,7 @@ impl Ui {
                 };
                 ui.painter().rect_stroke(resp.rect.expand(2.0), 2.0, stroke, egui::StrokeKind::Outside);
                 if resp.clicked() {
+                    back |= !generated && self.exp.active_dataset() == d;
                     match self.exp.problem {
                         Problem::Classification => self.exp.dataset = d,
                         Problem::Regression => self.exp.reg_dataset = d,
@@ -170,6 +175,7 @@ impl Ui {
                 }
             }
         });
+        back
     }
 
     fn seed_field(&mut self, ui: &mut egui::Ui) {

@@ -203,11 +203,17 @@ impl Ui {
                     FileAction::ExportCsv => "The file to write (x,y,label rows)",
                 };
                 ui.label(hint);
-                let resp = ui.add(
-                    egui::TextEdit::singleline(&mut fb.text).desired_width(f32::INFINITY).hint_text("path or link"),
-                );
+                let output = egui::TextEdit::singleline(&mut fb.text)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("path or link")
+                    .show(ui);
+                let resp = output.response.response.clone();
                 if std::mem::take(&mut fb.fresh) {
+                    // The suggestion is selected: typing replaces it, an arrow key keeps it.
                     resp.request_focus();
+                    let mut state = output.state;
+                    state.cursor.set_char_range(Some(egui::text::CCursorRange::select_all_str(&fb.text)));
+                    state.store(ui.ctx(), resp.id);
                 }
                 if let Ok(dir) = std::env::current_dir() {
                     ui.label(RichText::new(format!("Relative to {}", dir.display())).small().weak());

@@ -588,11 +588,9 @@ mod sharing {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// Types `text` into the focused file box (replacing what it suggests) and presses Enter.
+    /// Types `text` into the focused file box and presses Enter. The box's suggestion is
+    /// selected when it opens, so typing replaces it.
     fn type_and_enter(h: &mut Harness, text: &str) -> UiOutput {
-        if let Some(fb) = &mut h.ui.file {
-            fb.text.clear();
-        }
         h.frame(vec![Event::Text(text.into())]);
         h.key(Key::Enter)
     }
@@ -603,6 +601,7 @@ mod sharing {
         let mut h = Harness::new("seed=ui");
         ctrl(&mut h, Key::S);
         assert_eq!(h.ui.file.as_ref().map(|f| f.action), Some(FileAction::Save));
+        assert_eq!(h.ui.file.as_ref().map(|f| f.text.as_str()), Some("experiment.json"), "a name is suggested");
         assert!(h.ctx.egui_wants_keyboard_input(), "the path field has the keyboard");
         // Keys type into the box, not into the playground.
         assert!(h.key(Key::Space).commands.is_empty());
@@ -718,7 +717,7 @@ mod sharing {
         };
         h.frame(Vec::new());
         let labels = h.labels();
-        assert!(labels.contains(&"mine.csv: 40 points, scaled by 0.5 to fit [-6, 6]"), "{labels:?}");
+        assert!(labels.contains(&"mine.csv: 40 points, scaled by 0.500 to fit [-6, 6]"), "{labels:?}");
         assert!(labels.contains(&"Imported points: the link gives the generated dataset."), "{labels:?}");
         assert_eq!(h.click("Use generated data").commands, vec![Command::GeneratedData]);
     }
