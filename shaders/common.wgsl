@@ -43,8 +43,8 @@ struct GemmParams {
     lda: u32,
     c_off: u32,            // output matrix [m][n] at dst[c_off + row * ldc + col]
     ldc: u32,
-    acts_off: u32,         // with store_acts: also acts[acts_off + row * n + col]
-    store_acts: u32,
+    acts_off: u32,         // with acts_ld > 0: also acts[acts_off + row * acts_ld + col]
+    acts_ld: u32,          // thumbnails: the row stride of acts (the grid's pixels); 0: no store
 }
 
 // Keep in sync with src/gpu/types.rs::HeatmapInstance.

@@ -80,8 +80,8 @@ fn store_row(r: u32, c0: u32, acc: vec4<f32>) {
         if (c < g.n) {
             let v = activate(g.activation, acc[j] + bias);
             dst[g.c_off + r * g.ldc + c] = v;
-            if (g.store_acts != 0u) {
-                acts[g.acts_off + r * g.n + c] = v;
+            if (g.acts_ld != 0u) {
+                acts[g.acts_off + r * g.acts_ld + c] = v;
             }
         }
     }

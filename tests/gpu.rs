@@ -4,7 +4,7 @@
 use hidden_layers::data::{Feature, FeatureSet};
 use hidden_layers::gpu::{GpuContext, readback};
 use hidden_layers::nn::{Activation, Init, Network};
-use hidden_layers::render::field::{FieldEngine, ForwardPath, Grid, PackedNetwork, cpu_reference};
+use hidden_layers::render::field::{DEFAULT_DOMAIN, FieldEngine, ForwardPath, Grid, PackedNetwork, cpu_reference};
 use hidden_layers::seedrandom::Arc4;
 use std::sync::OnceLock;
 
@@ -231,6 +231,38 @@ fn fields_built_in_parts_equal_whole_ones() {
     assert!(e.is_err(), "a buffer too small is refused");
 }
 
+/// Thumbnails built in parts (as a stream builds them over several frames) equal those built
+/// at once, by both kernels.
+#[test]
+fn thumbnails_built_in_parts_equal_whole_ones() {
+    let Some(ctx) = gpu() else { return };
+    let engine = FieldEngine::new(ctx);
+    let set = features(&[Feature::X, Feature::Y, Feature::SinY]);
+    let net = random_network("thumb parts", set, &[6, 40, 5], Activation::Tanh, 2.0);
+    let packed = PackedNetwork::new(&net, set);
+    let rows = packed.acts_rows;
+    let mut bufs = engine.buffers(ctx);
+    engine.upload(ctx, &mut bufs, packed);
+    let side = 16u32;
+    let pixels = (side * side) as usize;
+    for path in [ForwardPath::Fused, ForwardPath::Tiled] {
+        let mut enc = ctx.device.create_command_encoder(&Default::default());
+        engine.encode_thumbnails(ctx, &mut enc, &mut bufs, side, DEFAULT_DOMAIN, path).unwrap();
+        ctx.queue.submit([enc.finish()]);
+        let whole = readback::read_f32(ctx, bufs.acts.as_ref().unwrap(), rows * pixels).unwrap();
+        let out = FieldEngine::acts_buffer(ctx, &bufs, side);
+        for w in [0, 1, 63, 200, pixels].windows(2) {
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            engine
+                .encode_thumbnails_part(ctx, &mut enc, &mut bufs, &out, side, DEFAULT_DOMAIN, path, w[0]..w[1])
+                .unwrap();
+            ctx.queue.submit([enc.finish()]);
+        }
+        let parts = readback::read_f32(ctx, &out, rows * pixels).unwrap();
+        assert_eq!(parts, whole, "{path:?}");
+    }
+}
+
 #[test]
 fn big_fields_are_chunked() {
     let Some(ctx) = gpu() else { return };
@@ -359,6 +391,76 @@ mod frame {
         assert!(blue > 500 && orange > 500, "the field: {blue} blue, {orange} orange");
         let colours: std::collections::HashSet<[u8; 3]> = (0..w * h).map(|i| at(i % w, i / w)).collect();
         assert!(colours.len() > 300, "text, thumbnails and links: {} colours", colours.len());
+    }
+
+    /// A network too big for a frame's budget streams: no frame computes more than its budget,
+    /// the heatmaps keep the last complete field and thumbnails while the next are built (never
+    /// a half-built one), and they then appear at once.
+    #[test]
+    fn a_field_too_big_for_a_frame_is_built_over_several() {
+        use hidden_layers::gpu::readback;
+        use hidden_layers::render::frame::{Resolution, offscreen_target};
+        use hidden_layers::render::layout::Rect;
+        let Some(ctx) = gpu() else { return };
+        let exp = Experiment::from_link("seed=stream&networkShape=24,24").expect("link").experiment;
+        let mut s = Session::new(exp, Default::default()).expect("session");
+        let (w, h) = (320, 200);
+        let format = wgpu::TextureFormat::Rgba8Unorm;
+        let texture = offscreen_target(ctx, (w, h), format, "stream").unwrap();
+        let view = texture.create_view(&Default::default());
+        let mut r = Renderer::new(ctx, format);
+        let area = Rect { x: 0.0, y: 0.0, w: w as f32, h: h as f32 };
+        let budget = 10;
+        let frame = |r: &mut Renderer, s: &Session, generation: u64| -> Vec<u8> {
+            let resolution = Resolution::Paced { pixels: budget, refine: false };
+            let scene = Scene { generation: Some(generation), resolution, ..Scene::of(s, ForwardPath::Auto) };
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            r.encode(ctx, &mut enc, &view, w, h, area, &scene).expect("frame");
+            ctx.queue.submit([enc.finish()]);
+            assert!(r.stats.computed_pixels <= budget, "a frame computed {}", r.stats.computed_pixels);
+            readback::read_rgba8(ctx, &texture).expect("read")
+        };
+        // (16x16 field + 8x8 thumbnails) / 10 a frame: 32 frames.
+        let mut frames = Vec::new();
+        for _ in 0..40 {
+            frames.push(frame(&mut r, &s, 1));
+        }
+        let first_done = frames.windows(2).position(|p| p[0] != p[1]).expect("the picture changes once built") + 1;
+        assert!((30..=34).contains(&first_done), "built after {first_done} frames");
+        assert!(frames[first_done..].windows(2).all(|p| p[0] == p[1]), "then it stays");
+        assert_eq!(r.stats.field_grid, (16, 16));
+        assert_eq!(r.stats.thumb_grid, 8);
+        // The output heatmap's pixels (the links show the stream's weights at once).
+        let layout = hidden_layers::render::layout::Layout::within(
+            area,
+            w,
+            h,
+            &s.network.hidden_shape(),
+            hidden_layers::render::field::FEATURE_ROWS,
+        );
+        let f = layout.field;
+        let heatmap = |px: &[u8]| -> Vec<u8> {
+            let mut v = Vec::new();
+            for y in f.y as u32 + 1..(f.y + f.h) as u32 - 1 {
+                let row = (y * w) as usize * 4;
+                v.extend_from_slice(&px[row + (f.x as usize + 1) * 4..row + ((f.x + f.w) as usize - 1) * 4]);
+            }
+            v
+        };
+        let built = heatmap(frames.last().expect("frames"));
+        // New weights every frame (training): the heatmap holds until the next is complete.
+        for _ in 0..5 {
+            s.step();
+        }
+        let mut changed_at = None;
+        for i in 0..40 {
+            let px = heatmap(&frame(&mut r, &s, 2 + i as u64));
+            if changed_at.is_none() && px != built {
+                changed_at = Some(i);
+            }
+        }
+        let at = changed_at.expect("the trained network's field appears");
+        assert!(at >= 30, "no half-built field: it changed after {at} frames");
     }
 
     /// Sixteen hidden layers of 1024: the render finishes (within its field budget, coarser

@@ -73,8 +73,10 @@ fn resolution_within(
     if fits >= field_pixels + thumbs {
         return Ok(Resolution::Full);
     }
-    // The thumbnails take at most a quarter more (see Resolution::Paced).
-    let pixels = fits * 4 / 5;
+    // The thumbnails take at most a quarter more (see Resolution::Paced). One picture is
+    // drawn, so never less than the smallest complete one (a window would build that over
+    // several frames).
+    let pixels = (fits * 4 / 5).max(crate::render::frame::stream_below((fw, fh)));
     let (gw, gh) = crate::render::budget::grid_within((fw, fh), pixels);
     eprintln!(
         "note: the full {fw}x{fh} field would take about {:.0} s on this GPU; drawn from a {gw}x{gh} grid (raise --field-budget for more)",

@@ -58,7 +58,9 @@ pub struct GemmParams {
     pub c_off: u32,
     pub ldc: u32,
     pub acts_off: u32,
-    pub store_acts: u32,
+    /// With `acts_ld` > 0 (thumbnails), also `acts[acts_off + row * acts_ld + col]`: `acts_ld`
+    /// is the grid's pixel count, so a chunk of pixels lands in its place in every row.
+    pub acts_ld: u32,
 }
 const _: () = assert!(std::mem::size_of::<GemmParams>() == 48);
 

@@ -15,9 +15,16 @@
 //! so it settles just under the target instead of oscillating around it. When the weights stay
 //! the same, the renderer refines to full resolution, the same budget of pixels per frame, so
 //! hovering and dragging stay smooth even while a huge field is being built.
+//!
+//! A network so wide that even the smallest grid does not fit a frame (16 x 1024 costs 32
+//! MFLOP a pixel) gets a budget below it, down to one pixel: the renderer then streams, building
+//! the smallest field and thumbnails over as many frames as they take while the last complete
+//! ones stay on screen (`frame::Stream`). The frame rate holds; the heatmaps lag.
 
 /// Grid sides never go below this (a coarse field still shows the boundary's shape).
 pub const MIN_SIDE: u32 = 16;
+/// The smallest thumbnail grid side.
+pub const MIN_THUMB: u32 = 8;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldPacer {
@@ -62,9 +69,10 @@ impl FieldPacer {
         self.target_ms.max(1.3 * self.floor_ms())
     }
 
-    /// Field pixels a frame may compute for a network of `flops_per_pixel`.
+    /// Field pixels a frame may compute for a network of `flops_per_pixel`: at least one.
+    /// Below the smallest grid the renderer builds the field over several frames (a stream).
     pub fn pixels(&self, flops_per_pixel: f64) -> usize {
-        ((self.flops / flops_per_pixel.max(1.0)) as usize).max(min_pixels() as usize)
+        ((self.flops / flops_per_pixel.max(1.0)) as usize).max(1)
     }
 
     /// After a frame that recomputed the field (`computed`) took `frame_ms`; `full` is the
@@ -89,13 +97,9 @@ impl FieldPacer {
                 self.calm = 0;
             }
         }
-        // Below the smallest grid or above the full one, a budget buys nothing.
-        self.flops = self.flops.clamp(min_pixels() * fpp, (full as f64).max(min_pixels()) * fpp);
+        // Below one pixel or above the full field, a budget buys nothing.
+        self.flops = self.flops.clamp(fpp, (full as f64).max(1.0) * fpp);
     }
-}
-
-fn min_pixels() -> f64 {
-    (MIN_SIDE * MIN_SIDE) as f64
 }
 
 /// The grid for a `full` field within `pixels`: the same aspect, each side at least
@@ -113,7 +117,7 @@ pub fn grid_within((w, h): (u32, u32), pixels: usize) -> (u32, u32) {
 /// The thumbnail grid side for a budget of `pixels` (each thumbnail pixel costs what a field
 /// pixel does): the largest of 64, 32, 16, 8 whose square fits, else 8.
 pub fn thumb_side(pixels: usize) -> u32 {
-    [64u32, 32, 16, 8].into_iter().find(|s| (s * s) as usize <= pixels).unwrap_or(8)
+    [64u32, 32, 16, MIN_THUMB].into_iter().find(|s| (s * s) as usize <= pixels).unwrap_or(MIN_THUMB)
 }
 
 #[cfg(test)]
@@ -125,9 +129,17 @@ mod tests {
     fn simulate(base_ms: f64, ms_per_kpixel: f64, full: usize, frames: usize) -> (FieldPacer, Vec<f64>) {
         let mut p = FieldPacer::new(16.7, 1e9);
         let mut times = Vec::new();
+        // Below the smallest grid the renderer streams: a frame computes just its budget.
+        let stream_below = crate::render::frame::stream_below((1000, 1000));
         for _ in 0..frames {
-            let (w, h) = grid_within((1000, 1000), p.pixels(1000.0));
-            let ms = base_ms + ms_per_kpixel * (w * h) as f64 / 1000.0;
+            let px = p.pixels(1000.0);
+            let computed = if px < stream_below {
+                px
+            } else {
+                let (w, h) = grid_within((1000, 1000), px);
+                (w * h) as usize
+            };
+            let ms = base_ms + ms_per_kpixel * computed as f64 / 1000.0;
             times.push(ms);
             p.observe(ms, true, full, 1000.0);
         }
@@ -152,12 +164,18 @@ mod tests {
     }
 
     #[test]
-    fn a_cheap_field_goes_to_full_resolution_and_a_hopeless_one_to_the_minimum() {
+    fn a_cheap_field_goes_to_full_resolution_and_a_hopeless_one_streams() {
         let (p, _) = simulate(2.0, 0.001, 1_000_000, 600);
         assert_eq!(p.pixels(1000.0), 1_000_000);
-        // A field that costs far more than the frame: it shrinks to the minimum.
-        let (p, _) = simulate(4.0, 100.0, 1_000_000, 200);
-        assert_eq!(p.pixels(1000.0), (MIN_SIDE * MIN_SIDE) as usize);
+        // A field that costs more than a frame even at the smallest grid (0.1 ms a pixel, so
+        // ~127 pixels fit): the renderer streams it, and the frames keep their time.
+        let (p, times) = simulate(4.0, 100.0, 1_000_000, 400);
+        let px = p.pixels(1000.0);
+        assert!(px < crate::render::frame::stream_below((1000, 1000)) && px > 60, "{px}");
+        let mut sorted = times[200..].to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let (median, p99) = (sorted[sorted.len() / 2], sorted[sorted.len() * 99 / 100]);
+        assert!(p99 <= 2.0 * median && median <= 16.7 * 1.2, "median {median}, p99 {p99}");
     }
 
     #[test]
@@ -190,7 +208,7 @@ mod tests {
         // The same FLOPs: a thousand times wider network, a thousand times fewer pixels.
         assert_eq!(p.pixels(1e3), 1_000_000);
         assert_eq!(p.pixels(1e6), 1_000);
-        assert_eq!(p.pixels(1e12), (MIN_SIDE * MIN_SIDE) as usize, "never below the smallest grid");
+        assert_eq!(p.pixels(1e12), 1, "never below a pixel");
     }
 
     #[test]

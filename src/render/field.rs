@@ -260,13 +260,10 @@ impl FieldBuffers {
 enum Pass<'b> {
     /// Pixels `first..end` of the field (the output, or the probed row) into `out`, or into
     /// the buffers' own field.
-    Field {
-        probe: Option<usize>,
-        first: usize,
-        end: usize,
-        out: Option<&'b wgpu::Buffer>,
-    },
-    Thumbnails,
+    Field { probe: Option<usize>, first: usize, end: usize, out: Option<&'b wgpu::Buffer> },
+    /// Pixels `first..end` of every feature's and node's thumbnail into `out`, or into the
+    /// buffers' own `acts`.
+    Thumbnails { first: usize, end: usize, out: Option<&'b wgpu::Buffer> },
 }
 
 /// What one encoded pass covers.
@@ -476,7 +473,53 @@ impl FieldEngine {
         }
         grow(ctx, &mut bufs.acts, "thumbnails", bytes, STORAGE);
         grow(ctx, &mut bufs.thumb_out, "thumbnail output", grid.pixels() as u64 * 4, STORAGE);
-        self.encode(ctx, enc, bufs, &grid, path, Pass::Thumbnails)
+        self.encode(ctx, enc, bufs, &grid, path, Pass::Thumbnails { first: 0, end: grid.pixels(), out: None })
+    }
+
+    /// A buffer for every thumbnail of the uploaded network over a `side`² grid (for
+    /// [`Self::encode_thumbnails_part`]).
+    pub fn acts_buffer(ctx: &GpuContext, bufs: &FieldBuffers, side: u32) -> wgpu::Buffer {
+        let rows = bufs.packed.as_ref().map_or(1, |p| p.acts_rows) as u64;
+        ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("thumbnails part"),
+            size: (rows * (side * side) as u64 * 4).max(16).next_multiple_of(16),
+            usage: STORAGE,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Pixels `range` of every thumbnail over a `side`² grid into `out` (made by
+    /// [`Self::acts_buffer`]): thumbnails built over several frames, like a field.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_thumbnails_part(
+        &self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        bufs: &mut FieldBuffers,
+        out: &wgpu::Buffer,
+        side: u32,
+        domain: [f64; 4],
+        path: ForwardPath,
+        range: std::ops::Range<usize>,
+    ) -> Result<PassInfo, GpuError> {
+        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
+        let grid = Grid { width: side, height: side, domain };
+        let pixels = grid.pixels();
+        if out.size() < rows as u64 * pixels as u64 * 4 || range.end > pixels || range.start >= range.end {
+            return Err(GpuError::TooLarge(format!(
+                "thumbnail part {range:?} of {rows} rows of {pixels} pixels into a buffer of {} bytes",
+                out.size()
+            )));
+        }
+        grow(ctx, &mut bufs.thumb_out, "thumbnail output", pixels as u64 * 4, STORAGE);
+        self.encode(
+            ctx,
+            enc,
+            bufs,
+            &grid,
+            path,
+            Pass::Thumbnails { first: range.start, end: range.end, out: Some(out) },
+        )
     }
 
     fn encode(
@@ -489,10 +532,11 @@ impl FieldEngine {
         pass: Pass<'_>,
     ) -> Result<PassInfo, GpuError> {
         let pixels = grid.pixels();
-        let (thumbs, probe, first, end, out_field) = match pass {
-            Pass::Field { probe, first, end, out } => (false, probe, first, end, out),
-            Pass::Thumbnails => (true, None, 0, pixels, None),
+        let (thumbs, probe, first, end, out_field, out_acts) = match pass {
+            Pass::Field { probe, first, end, out } => (false, probe, first, end, out, None),
+            Pass::Thumbnails { first, end, out } => (true, None, first, end, None, out),
         };
+        let acts_buf = out_acts.or(bufs.acts.as_ref());
         let packed = bufs.packed.as_ref().ok_or_else(|| GpuError::Readback("no network uploaded".into()))?;
         // A feature's field needs no layer at all: the per-pixel kernel returns right after the
         // features, whatever the network's width.
@@ -543,7 +587,7 @@ impl FieldEngine {
                 return Err(GpuError::Readback("buffers missing".into()));
             };
             let out = if thumbs { bufs.thumb_out.as_ref() } else { out_field.or(bufs.field.as_ref()) };
-            let acts = if thumbs { bufs.acts.as_ref().unwrap_or(&bufs.dummy) } else { &bufs.dummy };
+            let acts = if thumbs { acts_buf.unwrap_or(&bufs.dummy) } else { &bufs.dummy };
             let out = out.ok_or_else(|| GpuError::Readback("output buffer missing".into()))?;
             ctx.queue.write_buffer(params, 0, &blocks);
             let bg = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
@@ -575,17 +619,8 @@ impl FieldEngine {
         let rows = packed.max_width.max(1) as u64;
         let limits = ctx.device.limits();
         let cap = MAX_CHUNK_BYTES.min(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
-        let mut chunk = ((cap / (rows * 4)) as usize / 64 * 64).max(64);
-        if thumbs {
-            // Thumbnail rows are written per chunk at the grid's full stride: one chunk.
-            chunk = pixels;
-            if rows * pixels as u64 * 4 > limits.max_storage_buffer_binding_size {
-                return Err(GpuError::TooLarge(format!(
-                    "a {rows}-wide layer over {pixels} thumbnail pixels exceeds a binding"
-                )));
-            }
-        }
-        let chunk = chunk.min(pixels).max(1);
+        let chunk = ((cap / (rows * 4)) as usize / 64 * 64).max(64);
+        let chunk = chunk.min(end - first).max(1);
         let n_layers = probed.map_or(packed.layers.len(), |(l, _)| l + 1);
         let mut plan: Vec<(u32, Vec<(u32, GemmParams)>)> = Vec::new();
         let mut start = first;
@@ -613,8 +648,8 @@ impl FieldEngine {
                     // The last layer of a field pass writes straight into the field.
                     c_off: if last && !thumbs { start as u32 } else { 0 },
                     ldc: count as u32,
-                    acts_off: d.acts_row * pixels as u32,
-                    store_acts: thumbs as u32,
+                    acts_off: d.acts_row * pixels as u32 + start as u32,
+                    acts_ld: if thumbs { pixels as u32 } else { 0 },
                 };
                 layer_blocks.push((push(bytemuck::bytes_of(&g)), g));
             }
@@ -637,7 +672,7 @@ impl FieldEngine {
             return Err(GpuError::Readback("buffers missing".into()));
         };
         ctx.queue.write_buffer(params, 0, &blocks);
-        let acts = if thumbs { bufs.acts.as_ref().unwrap_or(&bufs.dummy) } else { &bufs.dummy };
+        let acts = if thumbs { acts_buf.unwrap_or(&bufs.dummy) } else { &bufs.dummy };
         let field = if thumbs { None } else { out_field.or(bufs.field.as_ref()) };
         let gp = std::mem::size_of::<GemmParams>() as u64;
         let fpz = std::mem::size_of::<ForwardParams>() as u64;

@@ -303,6 +303,43 @@ pub struct Renderer {
     hi: Option<wgpu::Buffer>,
     refined: Option<Computed>,
     progress: Option<(Computed, usize)>,
+    /// A network whose smallest field and thumbnails do not fit in one frame's budget: they
+    /// are built over several frames into the back buffers and shown once complete.
+    stream: Option<Stream>,
+    back_field: Option<wgpu::Buffer>,
+    back_acts: Option<wgpu::Buffer>,
+    /// The thumbnail rows the front `acts` buffer was built for.
+    front_rows: usize,
+}
+
+/// The field and thumbnails of one upload, being built a budget of pixels per frame. Until
+/// they are complete the heatmaps show the last complete ones, and no newer weights are
+/// uploaded: a heatmap never mixes two networks. (The links and bias marks show the weights
+/// being built: they cost nothing to draw, so they stay one stream ahead.)
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Stream {
+    /// What is being built (`field` is the paced grid).
+    key: Computed,
+    thumb: u32,
+    field_next: usize,
+    thumbs_next: usize,
+}
+
+impl Stream {
+    fn field_pixels(&self) -> usize {
+        self.key.field.0 as usize * self.key.field.1 as usize
+    }
+
+    fn done(&self) -> bool {
+        self.field_next >= self.field_pixels() && self.thumbs_next >= (self.thumb * self.thumb) as usize
+    }
+}
+
+/// Below this many pixels a frame (the smallest paced field plus the smallest thumbnails),
+/// the renderer streams: builds them over several frames.
+pub fn stream_below((fw, fh): (u32, u32)) -> usize {
+    let (gw, gh) = budget::grid_within((fw, fh), 1);
+    gw as usize * gh as usize + (budget::MIN_THUMB * budget::MIN_THUMB) as usize
 }
 
 const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE;
@@ -369,7 +406,141 @@ impl Renderer {
             hi: None,
             refined: None,
             progress: None,
+            stream: None,
+            back_field: None,
+            back_acts: None,
+            front_rows: 0,
         }
+    }
+
+    /// The next `pixels` of the full-resolution field into `hi` (at rest); once complete it is
+    /// `refined` and shown. Returns the pixels computed.
+    #[allow(clippy::too_many_arguments)]
+    fn refine_step(
+        &mut self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        scene: &Scene<'_>,
+        key: Computed,
+        grid: &Grid,
+        probe: Option<usize>,
+        pixels: usize,
+    ) -> Result<usize, GpuError> {
+        let total = grid.pixels();
+        let next = match self.progress {
+            Some((k, next)) if k == key => next,
+            _ => 0,
+        };
+        if self.hi.as_ref().is_none_or(|b| b.size() < total as u64 * 4) {
+            self.hi = Some(FieldEngine::field_buffer(ctx, total));
+        }
+        let end = (next + pixels.max(1)).min(total);
+        if let Some(hi) = &self.hi {
+            self.engine.encode_field_part(ctx, enc, &mut self.bufs, hi, grid, scene.path, probe, next..end)?;
+        }
+        if end == total {
+            self.refined = Some(key);
+            self.progress = None;
+        } else {
+            self.progress = Some((key, end));
+        }
+        Ok(end - next)
+    }
+
+    /// One frame of a stream: the next `pixels` of the smallest field, then of the smallest
+    /// thumbnails, into the back buffers; swapped in front once both are complete. Returns the
+    /// pixels computed.
+    fn advance_stream(
+        &mut self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        scene: &Scene<'_>,
+        key: Computed,
+        thumb: u32,
+        pixels: usize,
+    ) -> Result<usize, GpuError> {
+        let (gw, gh) = budget::grid_within(key.field, 1);
+        let target = Computed { field: (gw, gh), ..key };
+        let thumbs_key = (key.upload, thumb, key.path, key.domain);
+        // Until a first stream completes (or after the network changed shape) there is nothing
+        // to show: blank (zeroed) buffers of the right size stand in.
+        let rows = self.bufs.packed().map_or(0, |p| p.acts_rows);
+        if self.bufs.field.as_ref().is_none_or(|b| b.size() < (gw * gh) as u64 * 4) {
+            self.bufs.field = Some(FieldEngine::field_buffer(ctx, (gw * gh) as usize));
+            self.computed = None;
+        }
+        if self.front_rows != rows || self.bufs.acts.is_none() {
+            self.bufs.acts = Some(FieldEngine::acts_buffer(ctx, &self.bufs, thumb));
+            self.front_rows = rows;
+            self.thumbs_computed = None;
+        }
+        let mut s = match self.stream {
+            Some(s) if s.key == target && s.thumb == thumb => s,
+            _ => {
+                let shown = self.computed == Some(target) && self.thumbs_computed == Some(thumbs_key);
+                let mut s = Stream { key: target, thumb, field_next: 0, thumbs_next: 0 };
+                if shown {
+                    (s.field_next, s.thumbs_next) = (s.field_pixels(), (thumb * thumb) as usize);
+                }
+                s
+            }
+        };
+        let mut budget = pixels.max(1);
+        let mut done = 0;
+        let field_total = s.field_pixels();
+        if s.field_next < field_total {
+            if self.back_field.as_ref().is_none_or(|b| b.size() < field_total as u64 * 4) {
+                self.back_field = Some(FieldEngine::field_buffer(ctx, field_total));
+            }
+            let end = (s.field_next + budget).min(field_total);
+            let g = Grid { width: gw, height: gh, domain: scene.domain };
+            if let Some(out) = &self.back_field {
+                self.engine.encode_field_part(
+                    ctx,
+                    enc,
+                    &mut self.bufs,
+                    out,
+                    &g,
+                    scene.path,
+                    key.probe,
+                    s.field_next..end,
+                )?;
+            }
+            done += end - s.field_next;
+            budget -= end - s.field_next;
+            s.field_next = end;
+        }
+        let thumbs_total = (thumb * thumb) as usize;
+        if budget > 0 && s.thumbs_next < thumbs_total {
+            let need = self.bufs.packed().map_or(0, |p| p.acts_rows) as u64 * thumbs_total as u64 * 4;
+            if self.back_acts.as_ref().is_none_or(|b| b.size() < need) {
+                self.back_acts = Some(FieldEngine::acts_buffer(ctx, &self.bufs, thumb));
+            }
+            let end = (s.thumbs_next + budget).min(thumbs_total);
+            if let Some(out) = &self.back_acts {
+                self.engine.encode_thumbnails_part(
+                    ctx,
+                    enc,
+                    &mut self.bufs,
+                    out,
+                    thumb,
+                    scene.domain,
+                    scene.path,
+                    s.thumbs_next..end,
+                )?;
+            }
+            done += end - s.thumbs_next;
+            s.thumbs_next = end;
+        }
+        if done > 0 && s.done() {
+            std::mem::swap(&mut self.bufs.field, &mut self.back_field);
+            std::mem::swap(&mut self.bufs.acts, &mut self.back_acts);
+            self.front_rows = rows;
+            self.computed = Some(target);
+            self.thumbs_computed = Some(thumbs_key);
+        }
+        self.stream = Some(s);
+        Ok(done)
     }
 
     /// Encodes the whole frame into `target` (a view of a texture of `self.format`, `width` x
@@ -390,12 +561,31 @@ impl Renderer {
         // in the one frame where a new UI scale and the old panel sizes disagree.
         let area = area.clamped(width as f32, height as f32);
         let layout = Layout::within(area, width, height, &net.hidden_shape(), FEATURE_ROWS).viewed(scene.view);
+        let (fw, fh) = (layout.field.w as u32, layout.field.h as u32);
+        let streaming = match scene.resolution {
+            Resolution::Paced { pixels, .. } => pixels < stream_below((fw, fh)),
+            Resolution::Full => false,
+        };
+        if !streaming {
+            self.stream = None;
+        }
+        // A stream still building keeps its weights: the newest wait for the next one. (A
+        // network of another shape cannot wait: the diagram's layout is already the new one.)
+        let same_shape = self.bufs.packed().is_some_and(|p| {
+            p.layers.len() == net.layers().len()
+                && p.layers
+                    .iter()
+                    .zip(net.layers())
+                    .all(|(d, l)| d.inputs as usize == l.inputs && d.outputs as usize == l.outputs)
+        });
+        let building = same_shape && self.stream.is_some_and(|s| !s.done());
         // Upload only weights the GPU does not have yet (every frame while training, never
         // while paused).
-        let upload = match (self.uploaded, scene.generation) {
-            (Some((Some(had), _)), Some(now)) => had != now,
-            _ => true,
-        };
+        let upload = !building
+            && match (self.uploaded, scene.generation) {
+                (Some((Some(had), _)), Some(now)) => had != now,
+                _ => true,
+            };
         if upload {
             let count = self.uploaded.map_or(0, |(_, c)| c + 1);
             self.engine.upload(ctx, &mut self.bufs, PackedNetwork::new(net, scene.features));
@@ -408,6 +598,8 @@ impl Renderer {
         let thumb_cap = thumbnail_grid(ctx, &packed, THUMB_GRID);
         let thumb = match scene.resolution {
             Resolution::Full => thumb_cap,
+            // A stream builds the smallest thumbnails.
+            Resolution::Paced { .. } if streaming => budget::MIN_THUMB.min(thumb_cap),
             // Thumbnails get a quarter of a training frame's budget, more once the weights rest.
             Resolution::Paced { pixels, refine } => {
                 budget::thumb_side(if refine { pixels.saturating_mul(4) } else { pixels / 4 }).min(thumb_cap)
@@ -469,8 +661,6 @@ impl Renderer {
             }
         }
 
-        let fw = layout.field.w as u32;
-        let fh = layout.field.h as u32;
         let grid = Grid { width: fw, height: fh, domain: scene.domain };
 
         let mut points: Vec<PointInstance> = scene
@@ -529,58 +719,69 @@ impl Renderer {
             probe,
         };
         let mut computed_pixels = 0;
-        let thumbs_key = (key.upload, thumb, key.path, key.domain);
-        if self.thumbs_computed != Some(thumbs_key) {
-            self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
-            self.thumbs_computed = Some(thumbs_key);
-            computed_pixels += (thumb * thumb) as usize;
-        }
-        // Which field the heatmap shows: the refined full-resolution one while it is still
-        // valid, else one computed now at the paced (or full) grid.
-        let (shown_hi, shown_grid) = if scene.resolution != Resolution::Full && self.refined == Some(key) {
-            (true, (fw, fh))
+        let (shown_hi, shown_grid) = if let Resolution::Paced { pixels, refine } = scene.resolution
+            && streaming
+        {
+            computed_pixels += self.advance_stream(ctx, enc, scene, key, thumb, pixels)?;
+            // Refine once the stream is complete, in frames that built nothing of it (two
+            // field passes in one submission would share their parameter blocks).
+            let complete = self.stream.is_some_and(|s| s.done());
+            if complete && computed_pixels == 0 && refine && self.refined != Some(key) {
+                computed_pixels += self.refine_step(ctx, enc, scene, key, &grid, probe, pixels)?;
+            }
+            if self.refined == Some(key) {
+                (true, (fw, fh))
+            } else {
+                (false, self.computed.map_or(budget::grid_within((fw, fh), 1), |c| c.field))
+            }
         } else {
-            let (gw, gh) = match scene.resolution {
-                Resolution::Full => (fw, fh),
-                Resolution::Paced { pixels, .. } => budget::grid_within((fw, fh), pixels),
-            };
-            let now = Computed { field: (gw, gh), ..key };
-            if self.computed != Some(now) {
-                let g = Grid { width: gw, height: gh, domain: scene.domain };
-                self.engine.encode_probe(ctx, enc, &mut self.bufs, &g, scene.path, probe)?;
-                self.computed = Some(now);
-                computed_pixels += g.pixels();
+            let thumbs_key = (key.upload, thumb, key.path, key.domain);
+            if self.thumbs_computed != Some(thumbs_key) {
+                self.engine.encode_thumbnails(ctx, enc, &mut self.bufs, thumb, scene.domain, scene.path)?;
+                self.thumbs_computed = Some(thumbs_key);
+                self.front_rows = packed.acts_rows;
+                computed_pixels += (thumb * thumb) as usize;
             }
-            let mut shown = (false, (gw, gh));
-            if let Resolution::Paced { pixels, refine: true } = scene.resolution
-                && (gw, gh) != (fw, fh)
-            {
-                // Refine: the next `pixels` of the full field; shown once all are done.
-                let total = grid.pixels();
-                let next = match self.progress {
-                    Some((k, next)) if k == key => next,
-                    _ => 0,
+            // Which field the heatmap shows: the refined full-resolution one while it is still
+            // valid, else one computed now at the paced (or full) grid.
+            if scene.resolution != Resolution::Full && self.refined == Some(key) {
+                (true, (fw, fh))
+            } else {
+                let (gw, gh) = match scene.resolution {
+                    Resolution::Full => (fw, fh),
+                    Resolution::Paced { pixels, .. } => budget::grid_within((fw, fh), pixels),
                 };
-                if self.hi.as_ref().is_none_or(|b| b.size() < total as u64 * 4) {
-                    self.hi = Some(FieldEngine::field_buffer(ctx, total));
+                let now = Computed { field: (gw, gh), ..key };
+                if self.computed != Some(now) {
+                    let g = Grid { width: gw, height: gh, domain: scene.domain };
+                    self.engine.encode_probe(ctx, enc, &mut self.bufs, &g, scene.path, probe)?;
+                    self.computed = Some(now);
+                    computed_pixels += g.pixels();
                 }
-                let end = (next + pixels.max(1)).min(total);
-                if let Some(hi) = &self.hi {
-                    self.engine.encode_field_part(ctx, enc, &mut self.bufs, hi, &grid, scene.path, probe, next..end)?;
-                }
-                computed_pixels += end - next;
-                if end == total {
-                    self.refined = Some(key);
+                let mut shown = (false, (gw, gh));
+                let recomputed = computed_pixels > 0;
+                if let Resolution::Paced { pixels, refine: true } = scene.resolution
+                    && (gw, gh) != (fw, fh)
+                {
+                    // Refine, but not in a frame that computed the paced field: two field
+                    // passes in one submission would share their parameter blocks.
+                    if !recomputed {
+                        computed_pixels += self.refine_step(ctx, enc, scene, key, &grid, probe, pixels)?;
+                    }
+                    if self.refined == Some(key) {
+                        shown = (true, (fw, fh));
+                    }
+                } else if scene.resolution == Resolution::Full || (gw, gh) == (fw, fh) {
                     self.progress = None;
-                    shown = (true, (fw, fh));
-                } else {
-                    self.progress = Some((key, end));
                 }
-            } else if scene.resolution == Resolution::Full || (gw, gh) == (fw, fh) {
-                self.progress = None;
+                shown
             }
-            shown
         };
+        // The thumbnails shown are the last complete ones (a stream's may lag a few frames).
+        let thumb = self.thumbs_computed.map_or(thumb, |(_, side, _, _)| side);
+        for t in &mut thumbs {
+            (t.grid_w, t.grid_h) = (thumb, thumb);
+        }
         let (sw, sh) = shown_grid;
         let field = HeatmapInstance { rect: layout.field.to_array(), row: 0, grid_w: sw, grid_h: sh, flags };
         self.stats = FrameStats {
