@@ -4,7 +4,9 @@
 use hidden_layers::data::{Feature, FeatureSet};
 use hidden_layers::gpu::{GpuContext, readback};
 use hidden_layers::nn::{Activation, Init, Network};
-use hidden_layers::render::field::{DEFAULT_DOMAIN, FieldEngine, ForwardPath, Grid, PackedNetwork, cpu_reference};
+use hidden_layers::render::field::{
+    DEFAULT_DOMAIN, FieldEngine, ForwardPath, Grid, PackedNetwork, PartTarget, cpu_reference,
+};
 use hidden_layers::seedrandom::Arc4;
 use std::sync::OnceLock;
 
@@ -223,6 +225,35 @@ fn fields_built_in_parts_equal_whole_ones() {
             }
             let parts = readback::read_f32(ctx, &out, grid.pixels()).unwrap();
             assert_eq!(parts, whole, "{path:?} probe {probe:?}");
+            // Layer by layer, one submission each, as a stream builds a wide network's field.
+            let staged = FieldEngine::field_buffer(ctx, grid.pixels());
+            for start in (0..grid.pixels()).step_by(64) {
+                let chunk = start..(start + 64).min(grid.pixels());
+                let mut stage = 0;
+                loop {
+                    let mut enc = ctx.device.create_command_encoder(&Default::default());
+                    let info = engine
+                        .encode_stages(
+                            ctx,
+                            &mut enc,
+                            &mut bufs,
+                            PartTarget::Field(&staged),
+                            &grid,
+                            path,
+                            probe,
+                            chunk.clone(),
+                            stage..stage + 1,
+                        )
+                        .unwrap();
+                    ctx.queue.submit([enc.finish()]);
+                    stage += 1;
+                    if stage >= info.stages {
+                        break;
+                    }
+                }
+            }
+            let staged = readback::read_f32(ctx, &staged, grid.pixels()).unwrap();
+            assert_eq!(staged, whole, "{path:?} probe {probe:?}, stage by stage");
         }
     }
     let out = FieldEngine::field_buffer(ctx, 10);
@@ -260,6 +291,35 @@ fn thumbnails_built_in_parts_equal_whole_ones() {
         }
         let parts = readback::read_f32(ctx, &out, rows * pixels).unwrap();
         assert_eq!(parts, whole, "{path:?}");
+        let staged = FieldEngine::acts_buffer(ctx, &bufs, side);
+        let grid = Grid { width: side, height: side, domain: DEFAULT_DOMAIN };
+        for start in (0..pixels).step_by(64) {
+            let mut stage = 0;
+            loop {
+                let mut enc = ctx.device.create_command_encoder(&Default::default());
+                let target = PartTarget::Thumbnails(&staged);
+                let info = engine
+                    .encode_stages(
+                        ctx,
+                        &mut enc,
+                        &mut bufs,
+                        target,
+                        &grid,
+                        path,
+                        None,
+                        start..start + 64,
+                        stage..stage + 1,
+                    )
+                    .unwrap();
+                ctx.queue.submit([enc.finish()]);
+                stage += 1;
+                if stage >= info.stages {
+                    break;
+                }
+            }
+        }
+        let staged = readback::read_f32(ctx, &staged, rows * pixels).unwrap();
+        assert_eq!(staged, whole, "{path:?}, stage by stage");
     }
 }
 
@@ -398,11 +458,21 @@ mod frame {
     /// a half-built one), and they then appear at once.
     #[test]
     fn a_field_too_big_for_a_frame_is_built_over_several() {
+        // Narrow: the fused kernel, 10 pixels a frame: (16x16 + 8x8) / 10 = 32 frames.
+        streams("seed=stream&networkShape=24,24", 10, 30..=34, 10);
+        // Wide: the tiled kernel, one layer of a 64-pixel chunk a frame (a 16th of a chunk's
+        // work: 4 stages), so (4 + 1) chunks x 4 stages = 20 frames.
+        streams("seed=stream&networkShape=40,40", 10, 18..=22, 16);
+    }
+
+    /// Streams a field at `budget` pixels a frame: it must be complete after `frames` frames,
+    /// no frame computing more than `unit` pixels' worth.
+    fn streams(link: &str, budget: usize, frames_wanted: std::ops::RangeInclusive<usize>, unit: usize) {
         use hidden_layers::gpu::readback;
         use hidden_layers::render::frame::{Resolution, offscreen_target};
         use hidden_layers::render::layout::Rect;
         let Some(ctx) = gpu() else { return };
-        let exp = Experiment::from_link("seed=stream&networkShape=24,24").expect("link").experiment;
+        let exp = Experiment::from_link(link).expect("link").experiment;
         let mut s = Session::new(exp, Default::default()).expect("session");
         let (w, h) = (320, 200);
         let format = wgpu::TextureFormat::Rgba8Unorm;
@@ -410,23 +480,22 @@ mod frame {
         let view = texture.create_view(&Default::default());
         let mut r = Renderer::new(ctx, format);
         let area = Rect { x: 0.0, y: 0.0, w: w as f32, h: h as f32 };
-        let budget = 10;
+
         let frame = |r: &mut Renderer, s: &Session, generation: u64| -> Vec<u8> {
             let resolution = Resolution::Paced { pixels: budget, refine: false };
             let scene = Scene { generation: Some(generation), resolution, ..Scene::of(s, ForwardPath::Auto) };
             let mut enc = ctx.device.create_command_encoder(&Default::default());
             r.encode(ctx, &mut enc, &view, w, h, area, &scene).expect("frame");
             ctx.queue.submit([enc.finish()]);
-            assert!(r.stats.computed_pixels <= budget, "a frame computed {}", r.stats.computed_pixels);
+            assert!(r.stats.computed_pixels <= unit, "a frame computed {}", r.stats.computed_pixels);
             readback::read_rgba8(ctx, &texture).expect("read")
         };
-        // (16x16 field + 8x8 thumbnails) / 10 a frame: 32 frames.
         let mut frames = Vec::new();
         for _ in 0..40 {
             frames.push(frame(&mut r, &s, 1));
         }
         let first_done = frames.windows(2).position(|p| p[0] != p[1]).expect("the picture changes once built") + 1;
-        assert!((30..=34).contains(&first_done), "built after {first_done} frames");
+        assert!(frames_wanted.contains(&first_done), "{link}: built after {first_done} frames");
         assert!(frames[first_done..].windows(2).all(|p| p[0] == p[1]), "then it stays");
         assert_eq!(r.stats.field_grid, (16, 16));
         assert_eq!(r.stats.thumb_grid, 8);
@@ -460,7 +529,7 @@ mod frame {
             }
         }
         let at = changed_at.expect("the trained network's field appears");
-        assert!(at >= 30, "no half-built field: it changed after {at} frames");
+        assert!(at + 1 >= *frames_wanted.start(), "{link}: no half-built field: it changed after {at} frames");
     }
 
     /// Sixteen hidden layers of 1024: the render finishes (within its field budget, coarser

@@ -272,7 +272,20 @@ pub struct PassInfo {
     pub path: ForwardPath,
     pub chunks: usize,
     pub dispatches: usize,
+    /// Stages of a chunk: the features, then one per layer (tiled); 1 for the fused kernel,
+    /// which runs the whole network at once.
+    pub stages: usize,
 }
+
+/// Where a pass built in stages writes: a field, or every thumbnail.
+#[derive(Clone, Copy, Debug)]
+pub enum PartTarget<'b> {
+    Field(&'b wgpu::Buffer),
+    Thumbnails(&'b wgpu::Buffer),
+}
+
+/// All stages: features and every layer.
+const ALL_STAGES: std::ops::Range<usize> = 0..usize::MAX;
 
 fn grow(ctx: &GpuContext, slot: &mut Option<wgpu::Buffer>, label: &str, size: u64, usage: wgpu::BufferUsages) {
     let size = size.max(16).next_multiple_of(16);
@@ -407,7 +420,15 @@ impl FieldEngine {
     ) -> Result<PassInfo, GpuError> {
         grow(ctx, &mut bufs.field, "field", grid.pixels() as u64 * 4, STORAGE);
         let probe = bufs.probe(probe);
-        self.encode(ctx, enc, bufs, grid, path, Pass::Field { probe, first: 0, end: grid.pixels(), out: None })
+        self.encode(
+            ctx,
+            enc,
+            bufs,
+            grid,
+            path,
+            Pass::Field { probe, first: 0, end: grid.pixels(), out: None },
+            ALL_STAGES,
+        )
     }
 
     /// A buffer that can hold a field of `pixels` (for [`Self::encode_field_part`]).
@@ -450,6 +471,7 @@ impl FieldEngine {
             grid,
             path,
             Pass::Field { probe, first: range.start, end: range.end, out: Some(out) },
+            ALL_STAGES,
         )
     }
 
@@ -473,7 +495,15 @@ impl FieldEngine {
         }
         grow(ctx, &mut bufs.acts, "thumbnails", bytes, STORAGE);
         grow(ctx, &mut bufs.thumb_out, "thumbnail output", grid.pixels() as u64 * 4, STORAGE);
-        self.encode(ctx, enc, bufs, &grid, path, Pass::Thumbnails { first: 0, end: grid.pixels(), out: None })
+        self.encode(
+            ctx,
+            enc,
+            bufs,
+            &grid,
+            path,
+            Pass::Thumbnails { first: 0, end: grid.pixels(), out: None },
+            ALL_STAGES,
+        )
     }
 
     /// A buffer for every thumbnail of the uploaded network over a `side`² grid (for
@@ -519,9 +549,53 @@ impl FieldEngine {
             &grid,
             path,
             Pass::Thumbnails { first: range.start, end: range.end, out: Some(out) },
+            ALL_STAGES,
         )
     }
 
+    /// Stages `stages` (0: the features, `l + 1`: layer `l`) of pixels `range` of a field or of
+    /// the thumbnails, into `target`: a pass too long for one frame, split between layers. The
+    /// intermediate values wait in the engine's own buffers, so the stages of one range must
+    /// follow each other with no other pass of this engine in between, and `range` must fit one
+    /// chunk (64 pixels always do). The info's `stages` says how many the pass has.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_stages(
+        &self,
+        ctx: &GpuContext,
+        enc: &mut wgpu::CommandEncoder,
+        bufs: &mut FieldBuffers,
+        target: PartTarget<'_>,
+        grid: &Grid,
+        path: ForwardPath,
+        probe: Option<usize>,
+        range: std::ops::Range<usize>,
+        stages: std::ops::Range<usize>,
+    ) -> Result<PassInfo, GpuError> {
+        let pixels = grid.pixels();
+        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows) as u64;
+        let (out, need) = match target {
+            PartTarget::Field(b) => (b, pixels as u64 * 4),
+            PartTarget::Thumbnails(b) => (b, rows * pixels as u64 * 4),
+        };
+        if out.size() < need || range.end > pixels || range.start >= range.end {
+            return Err(GpuError::TooLarge(format!(
+                "stages of pixels {range:?} of {pixels} into a buffer of {} bytes",
+                out.size()
+            )));
+        }
+        let pass = match target {
+            PartTarget::Field(out) => {
+                Pass::Field { probe: bufs.probe(probe), first: range.start, end: range.end, out: Some(out) }
+            }
+            PartTarget::Thumbnails(out) => {
+                grow(ctx, &mut bufs.thumb_out, "thumbnail output", pixels as u64 * 4, STORAGE);
+                Pass::Thumbnails { first: range.start, end: range.end, out: Some(out) }
+            }
+        };
+        self.encode(ctx, enc, bufs, grid, path, pass, stages)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn encode(
         &self,
         ctx: &GpuContext,
@@ -530,6 +604,7 @@ impl FieldEngine {
         grid: &Grid,
         path: ForwardPath,
         pass: Pass<'_>,
+        stages: std::ops::Range<usize>,
     ) -> Result<PassInfo, GpuError> {
         let pixels = grid.pixels();
         let (thumbs, probe, first, end, out_field, out_acts) = match pass {
@@ -610,9 +685,12 @@ impl FieldEngine {
             });
             pass.set_pipeline(&self.fused.pipeline);
             pass.set_bind_group(0, &bg, &[off]);
+            if !stages.contains(&0) {
+                return Ok(PassInfo { path, chunks: 1, dispatches: 0, stages: 1 });
+            }
             let (x, y) = fold(((end - first) as u32).div_ceil(64));
             pass.dispatch_workgroups(x, y, 1);
-            return Ok(PassInfo { path, chunks: 1, dispatches: 1 });
+            return Ok(PassInfo { path, chunks: 1, dispatches: 1, stages: 1 });
         }
 
         // Tiled: chunks of pixels, each a features dispatch then one matrix multiply per layer.
@@ -706,14 +784,19 @@ impl FieldEngine {
             .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("forward_tiled"), timestamp_writes: None });
         let mut dispatches = 0;
         for (f_off, layer_blocks) in &plan {
-            pass.set_pipeline(&self.features.pipeline);
-            pass.set_bind_group(0, &feat_bg, &[*f_off]);
-            let count = layer_blocks.first().map_or(0, |(_, g)| g.n);
-            let (x, y) = fold(count.div_ceil(64));
-            pass.dispatch_workgroups(x, y, 1);
-            dispatches += 1;
+            if stages.contains(&0) {
+                pass.set_pipeline(&self.features.pipeline);
+                pass.set_bind_group(0, &feat_bg, &[*f_off]);
+                let count = layer_blocks.first().map_or(0, |(_, g)| g.n);
+                let (x, y) = fold(count.div_ceil(64));
+                pass.dispatch_workgroups(x, y, 1);
+                dispatches += 1;
+            }
             pass.set_pipeline(&self.gemm.pipeline);
             for (l, (off, g)) in layer_blocks.iter().enumerate() {
+                if !stages.contains(&(l + 1)) {
+                    continue;
+                }
                 // Layer l reads ping when l is even, pong when odd.
                 let from_ping = l % 2 == 0;
                 let bg = match (&to_field, l + 1 == n_layers) {
@@ -737,7 +820,7 @@ impl FieldEngine {
                 dispatches += 1;
             }
         }
-        Ok(PassInfo { path, chunks: plan.len(), dispatches })
+        Ok(PassInfo { path, chunks: plan.len(), dispatches, stages: n_layers + 1 })
     }
 }
 

@@ -8,7 +8,7 @@
 
 use super::budget;
 use super::field::{
-    FEATURE_ROWS, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, THUMB_GRID, thumbnail_grid,
+    FEATURE_ROWS, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, PartTarget, THUMB_GRID, thumbnail_grid,
 };
 use super::layout::{DiagramView, Layout, Rect};
 use crate::data::{Feature, FeatureSet, Point};
@@ -323,6 +323,8 @@ struct Stream {
     thumb: u32,
     field_next: usize,
     thumbs_next: usize,
+    /// The stage (0: features, `l + 1`: layer `l`) the current tiled chunk has reached.
+    stage: usize,
 }
 
 impl Stream {
@@ -332,6 +334,55 @@ impl Stream {
 
     fn done(&self) -> bool {
         self.field_next >= self.field_pixels() && self.thumbs_next >= (self.thumb * self.thumb) as usize
+    }
+}
+
+/// Pixels of one tiled chunk a stream builds layer by layer (the kernel's tile width).
+const STREAM_CHUNK: usize = 64;
+
+/// One frame's part of a stream into a target.
+struct StreamStep {
+    /// Pixels' worth of work the frame may do.
+    budget: usize,
+    /// The tiled kernel: whole chunks, or some layers of one.
+    staged: bool,
+    /// Stages of a chunk (features and every layer).
+    stages: usize,
+}
+
+impl StreamStep {
+    /// Whole chunks (pixels, for the fused kernel) while the budget covers them, else as many
+    /// stages of the current chunk as it pays for, at least one. Advances `next` (pixels done)
+    /// and `stage`; returns the pixels' worth computed.
+    fn run(
+        &self,
+        engine: &FieldEngine,
+        bufs: &mut crate::render::field::FieldBuffers,
+        (ctx, enc): (&GpuContext, &mut wgpu::CommandEncoder),
+        target: PartTarget<'_>,
+        (grid, path, probe): (&Grid, ForwardPath, Option<usize>),
+        (next, stage): (&mut usize, &mut usize),
+    ) -> Result<usize, GpuError> {
+        let total = grid.pixels();
+        if !self.staged || (*stage == 0 && self.budget >= STREAM_CHUNK) {
+            let len = if self.staged { self.budget / STREAM_CHUNK * STREAM_CHUNK } else { self.budget };
+            let end = (*next + len.max(1)).min(total);
+            engine.encode_stages(ctx, enc, bufs, target, grid, path, probe, *next..end, 0..usize::MAX)?;
+            let done = end - *next;
+            *next = end;
+            return Ok(done);
+        }
+        let chunk = *next..(*next + STREAM_CHUNK).min(total);
+        let take = (self.budget * self.stages / STREAM_CHUNK).max(1);
+        let info =
+            engine.encode_stages(ctx, enc, bufs, target, grid, path, probe, chunk.clone(), *stage..*stage + take)?;
+        let ran = take.min(info.stages.saturating_sub(*stage));
+        *stage += take;
+        if *stage >= info.stages {
+            *next = chunk.end;
+            *stage = 0;
+        }
+        Ok((ran * chunk.len()).div_ceil(info.stages.max(1)))
     }
 }
 
@@ -478,13 +529,17 @@ impl Renderer {
             Some(s) if s.key == target && s.thumb == thumb => s,
             _ => {
                 let shown = self.computed == Some(target) && self.thumbs_computed == Some(thumbs_key);
-                let mut s = Stream { key: target, thumb, field_next: 0, thumbs_next: 0 };
+                let mut s = Stream { key: target, thumb, field_next: 0, thumbs_next: 0, stage: 0 };
                 if shown {
                     (s.field_next, s.thumbs_next) = (s.field_pixels(), (thumb * thumb) as usize);
                 }
                 s
             }
         };
+        // The tiled kernel's unit is a 64-pixel tile, one layer at a time: a wide network's
+        // stream advances some layers of one chunk a frame. The fused kernel's unit is a pixel.
+        let staged = self.bufs.packed().is_some_and(|p| p.path(scene.path) == ForwardPath::Tiled);
+        let stages = self.bufs.packed().map_or(1, |p| p.layers.len() + 1);
         let mut budget = pixels.max(1);
         let mut done = 0;
         let field_total = s.field_pixels();
@@ -492,45 +547,41 @@ impl Renderer {
             if self.back_field.as_ref().is_none_or(|b| b.size() < field_total as u64 * 4) {
                 self.back_field = Some(FieldEngine::field_buffer(ctx, field_total));
             }
-            let end = (s.field_next + budget).min(field_total);
             let g = Grid { width: gw, height: gh, domain: scene.domain };
             if let Some(out) = &self.back_field {
-                self.engine.encode_field_part(
-                    ctx,
-                    enc,
+                let step = StreamStep { budget, staged, stages };
+                let d = step.run(
+                    &self.engine,
                     &mut self.bufs,
-                    out,
-                    &g,
-                    scene.path,
-                    key.probe,
-                    s.field_next..end,
+                    (ctx, &mut *enc),
+                    PartTarget::Field(out),
+                    (&g, scene.path, key.probe),
+                    (&mut s.field_next, &mut s.stage),
                 )?;
+                done += d;
+                budget = budget.saturating_sub(d);
             }
-            done += end - s.field_next;
-            budget -= end - s.field_next;
-            s.field_next = end;
         }
         let thumbs_total = (thumb * thumb) as usize;
-        if budget > 0 && s.thumbs_next < thumbs_total {
+        // Thumbnails only once the field is complete: a chunk half through its layers keeps its
+        // values in the engine's buffers, which another pass would overwrite.
+        if budget > 0 && s.field_next >= field_total && s.thumbs_next < thumbs_total {
             let need = self.bufs.packed().map_or(0, |p| p.acts_rows) as u64 * thumbs_total as u64 * 4;
             if self.back_acts.as_ref().is_none_or(|b| b.size() < need) {
                 self.back_acts = Some(FieldEngine::acts_buffer(ctx, &self.bufs, thumb));
             }
-            let end = (s.thumbs_next + budget).min(thumbs_total);
+            let g = Grid { width: thumb, height: thumb, domain: scene.domain };
             if let Some(out) = &self.back_acts {
-                self.engine.encode_thumbnails_part(
-                    ctx,
-                    enc,
+                let step = StreamStep { budget, staged, stages };
+                done += step.run(
+                    &self.engine,
                     &mut self.bufs,
-                    out,
-                    thumb,
-                    scene.domain,
-                    scene.path,
-                    s.thumbs_next..end,
+                    (ctx, &mut *enc),
+                    PartTarget::Thumbnails(out),
+                    (&g, scene.path, None),
+                    (&mut s.thumbs_next, &mut s.stage),
                 )?;
             }
-            done += end - s.thumbs_next;
-            s.thumbs_next = end;
         }
         if done > 0 && s.done() {
             std::mem::swap(&mut self.bufs.field, &mut self.back_field);
