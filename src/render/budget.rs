@@ -32,8 +32,9 @@ pub struct FieldPacer {
     pub target_ms: f64,
     /// Forward-pass FLOPs a frame may spend.
     flops: f64,
-    /// Frames in a row on time since the budget last changed.
+    /// Frames in a row on time since the budget last changed, and their milliseconds.
     calm: u32,
+    calm_ms: f64,
     /// Recent (FLOPs computed, frame ms) pairs, for the floor's estimate.
     recent: std::collections::VecDeque<(f64, f64)>,
 }
@@ -43,11 +44,13 @@ const RECENT: usize = 64;
 
 /// Frames on time before the budget grows.
 const CALM_FRAMES: u32 = 12;
+/// Or milliseconds of frames on time, whichever comes first.
+const CALM_MS: f64 = 1000.0;
 
 impl FieldPacer {
     /// A pacer starting from `start_flops` per frame (a guess; the first frames correct it).
     pub fn new(target_ms: f64, start_flops: f64) -> Self {
-        FieldPacer { target_ms, flops: start_flops.max(1.0), calm: 0, recent: Default::default() }
+        FieldPacer { target_ms, flops: start_flops.max(1.0), calm: 0, calm_ms: 0.0, recent: Default::default() }
     }
 
     /// What a frame takes without any forward pass, in milliseconds: the intercept of the
@@ -89,12 +92,15 @@ impl FieldPacer {
         let aim = self.aim_ms();
         if frame_ms > aim * 1.2 {
             self.flops *= (aim / frame_ms).clamp(0.5, 0.9);
-            self.calm = 0;
+            (self.calm, self.calm_ms) = (0, 0.0);
         } else if frame_ms <= aim * 1.1 {
             self.calm += 1;
-            if self.calm >= CALM_FRAMES {
+            self.calm_ms += frame_ms;
+            // A run of frames, or a second of them when frames are slow (a CPU rasterizer at
+            // 4K): twelve frames of a second each would take minutes to find the budget.
+            if self.calm >= CALM_FRAMES || self.calm_ms >= CALM_MS {
                 self.flops *= 1.25;
-                self.calm = 0;
+                (self.calm, self.calm_ms) = (0, 0.0);
             }
         }
         // Below one pixel or above the full field, a budget buys nothing.
@@ -191,6 +197,23 @@ mod tests {
         let (median, p99) = (sorted[sorted.len() / 2], sorted[sorted.len() * 99 / 100]);
         assert!(p99 <= 2.0 * median, "p99 {p99} vs median {median}");
         assert!(median <= 1.3 * 40.0 * 1.2, "drawing plus at most ~30%: {median}");
+    }
+
+    #[test]
+    fn slow_frames_find_their_budget_in_seconds_not_minutes() {
+        // 1.4 s of drawing (lavapipe at 4K) and a network of 1 GFLOP/s-seconds per 30 pixels:
+        // from one pixel a frame the budget grows each second-long frame while there is room.
+        let mut p = FieldPacer::new(16.7, 1000.0);
+        let mut frames = 0;
+        for _ in 0..60 {
+            let px = p.pixels(1000.0) as f64;
+            p.observe(1400.0 + px * 10.0, true, 1_000_000, 1000.0);
+            frames += 1;
+            if p.pixels(1000.0) >= 20 {
+                break;
+            }
+        }
+        assert!(frames <= 30, "took {frames} frames to reach 20 pixels");
     }
 
     #[test]
