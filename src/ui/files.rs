@@ -73,10 +73,33 @@ fn is_csv(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-/// The command that opens `path`: a CSV of points is imported, anything else is read as an
-/// experiment file (the trainer says so if it is not one).
+/// The command that opens `path`: a CSV of points is imported; a small text file holding a
+/// playground link (a browser's `.url` or `.desktop` shortcut, a saved note) opens the link;
+/// anything else is read as an experiment file (the trainer says so if it is not one).
 pub fn open_command(path: &Path) -> Command {
-    if is_csv(path) { Command::ImportCsv(path.to_path_buf()) } else { Command::OpenFile(path.to_path_buf()) }
+    if is_csv(path) {
+        return Command::ImportCsv(path.to_path_buf());
+    }
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !json && let Some(exp) = link_in_file(path) {
+        return Command::OpenLink(Box::new(exp));
+    }
+    Command::OpenFile(path.to_path_buf())
+}
+
+/// The first playground link in a small text file. (A link dragged from a browser reaches an X11
+/// window only as a file: winit drops anything but file URIs.)
+fn link_in_file(path: &Path) -> Option<Experiment> {
+    if std::fs::metadata(path).ok()?.len() > 64 * 1024 {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|line| {
+        let l = line.trim();
+        let l = l.strip_prefix("URL=").unwrap_or(l);
+        let is_link = (l.starts_with("http://") || l.starts_with("https://")) && l.contains('#') && l.contains('=');
+        if is_link { Experiment::from_link(l).ok().map(|i| i.experiment) } else { None }
+    })
 }
 
 /// What pasted or dropped text opens: a link, or an existing file. Errors say what it was.

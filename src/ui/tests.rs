@@ -585,6 +585,15 @@ mod sharing {
         assert_eq!(drop_file(&mut h, &csv).commands, vec![Command::ImportCsv(csv.clone())]);
         let out = h.frame(vec![Event::Paste(json.display().to_string())]);
         assert_eq!(out.commands, vec![Command::OpenFile(json.clone())]);
+        // A browser's link shortcut dropped on the window opens the link.
+        let shortcut = dir.join("Playground.url");
+        std::fs::write(
+            &shortcut,
+            "[InternetShortcut]\nURL=https://playground.tensorflow.org/#seed=dropped&networkShape=3\n",
+        )
+        .unwrap();
+        let out = drop_file(&mut h, &shortcut);
+        assert!(matches!(&out.commands[..], [Command::OpenLink(e)] if e.seed == "dropped"), "{:?}", out.commands);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
