@@ -5,7 +5,7 @@ use hidden_layers::data::{Feature, FeatureSet};
 use hidden_layers::gpu::{GpuContext, readback};
 use hidden_layers::nn::{Activation, Init, Network};
 use hidden_layers::render::field::{
-    DEFAULT_DOMAIN, FieldEngine, ForwardPath, Grid, PackedNetwork, PartTarget, cpu_reference,
+    DEFAULT_DOMAIN, FieldBuffers, FieldEngine, ForwardPath, Grid, PackedNetwork, PartTarget, cpu_reference,
 };
 use hidden_layers::seedrandom::Arc4;
 use std::sync::OnceLock;
@@ -198,6 +198,34 @@ fn probed_rows_match_cpu() {
     }
 }
 
+/// Builds all of `target` over `grid` one stage (features, then each layer) of one 64-pixel
+/// chunk per submission, as a stream builds a wide network's field over several frames.
+fn build_by_stages(
+    ctx: &GpuContext,
+    engine: &FieldEngine,
+    bufs: &mut FieldBuffers,
+    target: PartTarget<'_>,
+    grid: &Grid,
+    path: ForwardPath,
+    probe: Option<usize>,
+) {
+    for start in (0..grid.pixels()).step_by(64) {
+        let chunk = start..(start + 64).min(grid.pixels());
+        let mut stage = 0;
+        loop {
+            let mut enc = ctx.device.create_command_encoder(&Default::default());
+            let info = engine
+                .encode_stages(ctx, &mut enc, bufs, target, grid, path, probe, chunk.clone(), stage..stage + 1)
+                .unwrap();
+            ctx.queue.submit([enc.finish()]);
+            stage += 1;
+            if stage >= info.stages {
+                break;
+            }
+        }
+    }
+}
+
 /// A field built in parts (as the window refines over several frames) equals the field
 /// computed at once, by both kernels, probed or not.
 #[test]
@@ -227,31 +255,7 @@ fn fields_built_in_parts_equal_whole_ones() {
             assert_eq!(parts, whole, "{path:?} probe {probe:?}");
             // Layer by layer, one submission each, as a stream builds a wide network's field.
             let staged = FieldEngine::field_buffer(ctx, grid.pixels());
-            for start in (0..grid.pixels()).step_by(64) {
-                let chunk = start..(start + 64).min(grid.pixels());
-                let mut stage = 0;
-                loop {
-                    let mut enc = ctx.device.create_command_encoder(&Default::default());
-                    let info = engine
-                        .encode_stages(
-                            ctx,
-                            &mut enc,
-                            &mut bufs,
-                            PartTarget::Field(&staged),
-                            &grid,
-                            path,
-                            probe,
-                            chunk.clone(),
-                            stage..stage + 1,
-                        )
-                        .unwrap();
-                    ctx.queue.submit([enc.finish()]);
-                    stage += 1;
-                    if stage >= info.stages {
-                        break;
-                    }
-                }
-            }
+            build_by_stages(ctx, &engine, &mut bufs, PartTarget::Field(&staged), &grid, path, probe);
             let staged = readback::read_f32(ctx, &staged, grid.pixels()).unwrap();
             assert_eq!(staged, whole, "{path:?} probe {probe:?}, stage by stage");
         }
@@ -293,31 +297,7 @@ fn thumbnails_built_in_parts_equal_whole_ones() {
         assert_eq!(parts, whole, "{path:?}");
         let staged = FieldEngine::acts_buffer(ctx, &bufs, side);
         let grid = Grid { width: side, height: side, domain: DEFAULT_DOMAIN };
-        for start in (0..pixels).step_by(64) {
-            let mut stage = 0;
-            loop {
-                let mut enc = ctx.device.create_command_encoder(&Default::default());
-                let target = PartTarget::Thumbnails(&staged);
-                let info = engine
-                    .encode_stages(
-                        ctx,
-                        &mut enc,
-                        &mut bufs,
-                        target,
-                        &grid,
-                        path,
-                        None,
-                        start..start + 64,
-                        stage..stage + 1,
-                    )
-                    .unwrap();
-                ctx.queue.submit([enc.finish()]);
-                stage += 1;
-                if stage >= info.stages {
-                    break;
-                }
-            }
-        }
+        build_by_stages(ctx, &engine, &mut bufs, PartTarget::Thumbnails(&staged), &grid, path, None);
         let staged = readback::read_f32(ctx, &staged, rows * pixels).unwrap();
         assert_eq!(staged, whole, "{path:?}, stage by stage");
     }

@@ -288,15 +288,19 @@ pub enum PartTarget<'b> {
 const ALL_STAGES: std::ops::Range<usize> = 0..usize::MAX;
 
 fn grow(ctx: &GpuContext, slot: &mut Option<wgpu::Buffer>, label: &str, size: u64, usage: wgpu::BufferUsages) {
-    let size = size.max(16).next_multiple_of(16);
-    if slot.as_ref().is_none_or(|b| b.size() < size) {
-        *slot = Some(ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some(label),
-            size,
-            usage,
-            mapped_at_creation: false,
-        }));
+    if slot.as_ref().is_none_or(|b| b.size() < size.max(16).next_multiple_of(16)) {
+        *slot = Some(buffer(ctx, label, size, usage));
     }
+}
+
+/// A zeroed buffer of at least `size` bytes (rounded up as bindings need).
+fn buffer(ctx: &GpuContext, label: &str, size: u64, usage: wgpu::BufferUsages) -> wgpu::Buffer {
+    ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: size.max(16).next_multiple_of(16),
+        usage,
+        mapped_at_creation: false,
+    })
 }
 
 const STORAGE: wgpu::BufferUsages =
@@ -433,12 +437,7 @@ impl FieldEngine {
 
     /// A buffer that can hold a field of `pixels` (for [`Self::encode_field_part`]).
     pub fn field_buffer(ctx: &GpuContext, pixels: usize) -> wgpu::Buffer {
-        ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("field part"),
-            size: (pixels as u64 * 4).max(16).next_multiple_of(16),
-            usage: STORAGE,
-            mapped_at_creation: false,
-        })
+        buffer(ctx, "field part", pixels as u64 * 4, STORAGE)
     }
 
     /// Pixels `range` of the field over `grid` (the output, or the probed row) into `out`
@@ -456,23 +455,7 @@ impl FieldEngine {
         probe: Option<usize>,
         range: std::ops::Range<usize>,
     ) -> Result<PassInfo, GpuError> {
-        let pixels = grid.pixels();
-        if out.size() < pixels as u64 * 4 || range.end > pixels || range.start >= range.end {
-            return Err(GpuError::TooLarge(format!(
-                "field part {range:?} of {pixels} pixels into a buffer of {} bytes",
-                out.size()
-            )));
-        }
-        let probe = bufs.probe(probe);
-        self.encode(
-            ctx,
-            enc,
-            bufs,
-            grid,
-            path,
-            Pass::Field { probe, first: range.start, end: range.end, out: Some(out) },
-            ALL_STAGES,
-        )
+        self.encode_stages(ctx, enc, bufs, PartTarget::Field(out), grid, path, probe, range, ALL_STAGES)
     }
 
     /// Encodes every feature's and node's values over a `side`² grid into `bufs.acts`.
@@ -510,12 +493,7 @@ impl FieldEngine {
     /// [`Self::encode_thumbnails_part`]).
     pub fn acts_buffer(ctx: &GpuContext, bufs: &FieldBuffers, side: u32) -> wgpu::Buffer {
         let rows = bufs.packed.as_ref().map_or(1, |p| p.acts_rows) as u64;
-        ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("thumbnails part"),
-            size: (rows * (side * side) as u64 * 4).max(16).next_multiple_of(16),
-            usage: STORAGE,
-            mapped_at_creation: false,
-        })
+        buffer(ctx, "thumbnails part", rows * (side * side) as u64 * 4, STORAGE)
     }
 
     /// Pixels `range` of every thumbnail over a `side`² grid into `out` (made by
@@ -532,25 +510,8 @@ impl FieldEngine {
         path: ForwardPath,
         range: std::ops::Range<usize>,
     ) -> Result<PassInfo, GpuError> {
-        let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows);
         let grid = Grid { width: side, height: side, domain };
-        let pixels = grid.pixels();
-        if out.size() < rows as u64 * pixels as u64 * 4 || range.end > pixels || range.start >= range.end {
-            return Err(GpuError::TooLarge(format!(
-                "thumbnail part {range:?} of {rows} rows of {pixels} pixels into a buffer of {} bytes",
-                out.size()
-            )));
-        }
-        grow(ctx, &mut bufs.thumb_out, "thumbnail output", pixels as u64 * 4, STORAGE);
-        self.encode(
-            ctx,
-            enc,
-            bufs,
-            &grid,
-            path,
-            Pass::Thumbnails { first: range.start, end: range.end, out: Some(out) },
-            ALL_STAGES,
-        )
+        self.encode_stages(ctx, enc, bufs, PartTarget::Thumbnails(out), &grid, path, None, range, ALL_STAGES)
     }
 
     /// Stages `stages` (0: the features, `l + 1`: layer `l`) of pixels `range` of a field or of
@@ -573,13 +534,13 @@ impl FieldEngine {
     ) -> Result<PassInfo, GpuError> {
         let pixels = grid.pixels();
         let rows = bufs.packed.as_ref().map_or(0, |p| p.acts_rows) as u64;
-        let (out, need) = match target {
-            PartTarget::Field(b) => (b, pixels as u64 * 4),
-            PartTarget::Thumbnails(b) => (b, rows * pixels as u64 * 4),
+        let (out, need, what) = match target {
+            PartTarget::Field(b) => (b, pixels as u64 * 4, "field part".to_string()),
+            PartTarget::Thumbnails(b) => (b, rows * pixels as u64 * 4, format!("thumbnail part of {rows} rows,")),
         };
         if out.size() < need || range.end > pixels || range.start >= range.end {
             return Err(GpuError::TooLarge(format!(
-                "stages of pixels {range:?} of {pixels} into a buffer of {} bytes",
+                "{what} pixels {range:?} of {pixels}, stages {stages:?}, into a buffer of {} bytes",
                 out.size()
             )));
         }

@@ -19,9 +19,9 @@
 //! settings; any failure is an error that names the file and what is wrong, and nothing is
 //! changed. Writing goes through [`crate::fsio`]: never half a file.
 
-use super::{DataOrigin, ImportInfo, Losses, Session, samples};
+use super::{DataOrigin, ImportInfo, Losses, Session};
 use crate::data::{DataSplit, Point};
-use crate::nn::{Activation, Layer, Network, TrainPath, Trainer};
+use crate::nn::{Activation, Layer, Network, TrainPath};
 use crate::seedrandom::{Arc4, Arc4State};
 use crate::state::{Experiment, Problem};
 use serde::de::{self, Deserializer, Visitor};
@@ -360,23 +360,14 @@ fn from_file(f: FileV1) -> Result<Session, String> {
     let custom =
         (!origin.is_generated()).then(|| Arc::new(data.train.iter().chain(&data.test).copied().collect::<Vec<_>>()));
     let mut s = Session {
-        train: samples(&data.train, &experiment),
-        test: samples(&data.test, &experiment),
-        experiment,
-        data,
-        network,
-        rng,
         epoch: f.epoch,
         history,
         custom,
         origin,
         hand_edited: f.hand_edited,
-        trainer: Trainer::new(TrainPath::Auto),
+        ..Session::assemble(experiment, data, network, rng, TrainPath::Auto)
     };
-    if s.history.is_empty() {
-        let l = s.losses();
-        s.history.push(l);
-    }
+    s.start_history();
     Ok(s)
 }
 

@@ -154,7 +154,15 @@ impl Session {
         path: TrainPath,
     ) -> Result<Self, NnError> {
         let network = build_network(&experiment, &mut rng)?;
-        let mut s = Session {
+        let mut s = Session { custom, origin, ..Session::assemble(experiment, data, network, rng, path) };
+        s.start_history();
+        Ok(s)
+    }
+
+    /// A session at epoch 0 of `network` on `data`, the generator's points, no history yet
+    /// (the callers set what differs, then [`Session::start_history`]).
+    fn assemble(experiment: Experiment, data: DataSplit, network: Network, rng: Arc4, path: TrainPath) -> Session {
+        Session {
             train: samples(&data.train, &experiment),
             test: samples(&data.test, &experiment),
             experiment,
@@ -163,14 +171,19 @@ impl Session {
             rng,
             epoch: 0,
             history: Vec::new(),
-            custom,
-            origin,
+            custom: None,
+            origin: DataOrigin::default(),
             hand_edited: false,
             trainer: Trainer::new(path),
-        };
-        let l = s.losses();
-        s.history.push(l);
-        Ok(s)
+        }
+    }
+
+    /// The chart's first point, when there is none: the current losses.
+    fn start_history(&mut self) {
+        if self.history.is_empty() {
+            let l = self.losses();
+            self.history.push(l);
+        }
     }
 
     /// The same points, split again for a new seed or train ratio (the experiment's): your own
@@ -306,8 +319,7 @@ impl Session {
         self.hand_edited = false;
         self.epoch = 0;
         self.history.clear();
-        let l = self.losses();
-        self.history.push(l);
+        self.start_history();
         Ok(())
     }
 }

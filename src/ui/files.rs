@@ -150,14 +150,17 @@ impl Ui {
     /// Pasted text (Ctrl+V outside a text field) or a dropped file's path.
     pub(super) fn open_pasted(&mut self, text: &str, out: &mut UiOutput) {
         match open_text(text) {
-            Ok(cmd) => {
-                if let Command::OpenFile(p) | Command::ImportCsv(p) = &cmd {
-                    self.last_path = Some(p.clone());
-                }
-                out.commands.push(cmd);
-            }
+            Ok(cmd) => self.send_open(cmd, out),
             Err(e) => self.say(true, e),
         }
+    }
+
+    /// Sends an open command, remembering a file's path for the file box's next suggestion.
+    fn send_open(&mut self, cmd: Command, out: &mut UiOutput) {
+        if let Command::OpenFile(p) | Command::ImportCsv(p) = &cmd {
+            self.last_path = Some(p.clone());
+        }
+        out.commands.push(cmd);
     }
 
     /// Files dropped on the window open as if typed into the Open box.
@@ -283,11 +286,8 @@ impl Ui {
         if fb.action == FileAction::Open {
             match open_text(&text) {
                 Ok(cmd) => {
-                    if let Command::OpenFile(p) | Command::ImportCsv(p) = &cmd {
-                        self.last_path = Some(p.clone());
-                    }
-                    out.commands.push(cmd);
                     self.file = None;
+                    self.send_open(cmd, out);
                 }
                 Err(_) if !expand_path(&text).exists() && !text.contains('=') => {
                     fb.error = Some(format!("There is no file {}", expand_path(&text).display()));

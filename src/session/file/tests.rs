@@ -41,7 +41,7 @@ fn continues_exactly(exp: Experiment, path: TrainPath, first: usize, then: usize
     }
     let text = a.to_json();
     let mut b = Session::from_json(&text, "saved").unwrap();
-    b.trainer = Trainer::new(path);
+    b.set_path(path);
     assert_eq!(b.network, a.network, "weights, dead links, pending derivatives");
     assert_eq!(b.experiment, a.experiment);
     assert_eq!(b.data, a.data);
